@@ -1,0 +1,43 @@
+# VPM: `make run` and `make test` are the whole quick start.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint browser lock bench stop clean
+
+run: $(STAMP)  ## Set up, load demo data and run web + worker + beat (Ctrl-C stops all)
+	$(PY) manage.py rundemo
+
+test: $(STAMP) browser  ## Set up and run the whole suite: ruff, migrations check, pytest
+	@eval "$$($(PY) -m vpm.devtools.local_services)"; \
+	echo "database: $${DATABASE_URL:-embedded PostgreSQL under var/pg}; broker: $${REDIS_URL:-none (Redis tests skip)}"; \
+	$(PY) -m ruff check . && \
+	$(PY) manage.py makemigrations --check --dry-run && \
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+$(STAMP): requirements-dev.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Browser tests drive Debian's Chromium through Playwright (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lock:  ## Re-pin dependencies after editing pyproject.toml
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements-dev.lock
+
+stop:  ## Stop the embedded PostgreSQL if it is still running
+	$(PY) -c "from vpm.embedded_db import stop; stop()"
+
+clean: stop
+	rm -rf var $(VENV)

@@ -1,0 +1,17 @@
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from vpm.practices.access import staff_required
+
+from .selectors import home_items
+
+
+@never_cache
+@staff_required
+def staff_home(request, practice_slug):
+    membership = request.practice_access.membership
+    mine, team_open = home_items(practice=request.practice, user=request.user,
+                                 team=membership.team)
+    return render(request, "dashboard/home.html", {
+        "mine": mine, "team_open": team_open, "team_label": membership.get_team_display(),
+    })

@@ -1,0 +1,75 @@
+"""The cast every test can use: one practice with each role, and an outsider
+who works at a second practice (every endpoint must give them a 404)."""
+
+import pytest
+from django.test import Client
+
+from vpm.practices.models import Role, Team
+
+from .factories import PatientFactory, PracticeFactory, UserFactory, WorkItemFactory, staff_user
+
+
+@pytest.fixture
+def practice(db):
+    return PracticeFactory(slug="riverside", name="Riverside Family Medicine")
+
+
+@pytest.fixture
+def other_practice(db):
+    return PracticeFactory(slug="lakeview", name="Lakeview Pediatrics")
+
+
+@pytest.fixture
+def manager(practice):
+    return staff_user(practice, role=Role.MANAGER, team="", name="Morgan Manager")
+
+
+@pytest.fixture
+def staff(practice):
+    return staff_user(practice, team=Team.REGISTRATION, name="Alex Staff")
+
+
+@pytest.fixture
+def colleague(practice):
+    return staff_user(practice, team=Team.REGISTRATION, name="Casey Colleague")
+
+
+@pytest.fixture
+def provider(practice):
+    return staff_user(practice, role=Role.PROVIDER, team="", name="Dr. Pat Provider")
+
+
+@pytest.fixture
+def outsider(other_practice):
+    return staff_user(other_practice, role=Role.MANAGER, team=Team.REGISTRATION,
+                      name="Olly Outsider")
+
+
+@pytest.fixture
+def patient(practice):
+    return PatientFactory(practice=practice, first_name="Maria", last_name="Garcia")
+
+
+@pytest.fixture
+def patient_user(patient):
+    user = UserFactory(email="maria@example.test", name="Maria Garcia")
+    patient.user = user
+    patient.save(update_fields=["user"])
+    return user
+
+
+@pytest.fixture
+def work_item(practice, patient):
+    return WorkItemFactory(practice=practice, patient=patient)
+
+
+def client_for(user) -> Client:
+    """A browser session signed in as `user` (MFA already passed)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    return client_for

@@ -1,0 +1,16 @@
+from .models import AuditEvent
+
+
+def audit_record(*, request, practice, action, patient=None, obj=None, via="web") -> AuditEvent:
+    """Write one audit event for a read or change of patient data."""
+    return AuditEvent.objects.create(
+        practice=practice,
+        actor=request.user if request.user.is_authenticated else None,
+        patient=patient,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        via=via,
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+    )

@@ -1,0 +1,35 @@
+"""Celery for VPM. Every periodic schedule lives here, with why its interval.
+
+Postgres holds the state; these sweeps find what is due, so a worker or
+broker outage delays work but never loses it.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vpm.settings")
+
+app = Celery("vpm")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Overdue flags drive the queue's sort and colour; a minute is as fresh as
+    # anyone watching the queue needs.
+    "flag-overdue-work-items": {
+        "task": "vpm.queue.tasks.flag_overdue_work_items",
+        "schedule": 60.0,
+    },
+    # Snoozed items come back on their own; a minute's lateness is harmless.
+    "wake-snoozed-work-items": {
+        "task": "vpm.queue.tasks.wake_snoozed_work_items",
+        "schedule": 60.0,
+    },
+    # Picks up messages whose enqueue was lost (broker down at commit) or
+    # whose retry time has come. Sending is idempotent, so overlap is safe.
+    "send-due-outbound-messages": {
+        "task": "vpm.notify.tasks.send_due_messages",
+        "schedule": 60.0,
+    },
+}

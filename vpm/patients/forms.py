@@ -1,0 +1,42 @@
+from django import forms
+from django.utils import timezone
+
+from .models import Channel, ContactAttempt, IdentityCheck
+
+
+class ContactAttemptForm(forms.ModelForm):
+    occurred_at = forms.DateTimeField(
+        label="When", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty for now.",
+    )
+
+    class Meta:
+        model = ContactAttempt
+        fields = ["channel", "direction", "outcome", "note", "occurred_at"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_occurred_at(self):
+        occurred_at = self.cleaned_data.get("occurred_at") or timezone.now()
+        if occurred_at > timezone.now() + timezone.timedelta(minutes=5):
+            raise forms.ValidationError("A contact attempt cannot be in the future.")
+        return occurred_at
+
+
+class IdentityCheckForm(forms.ModelForm):
+    class Meta:
+        model = IdentityCheck
+        fields = ["first_identifier", "second_identifier", "channel", "passed"]
+        labels = {"passed": "Both identifiers matched"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [
+            (c, label) for c, label in Channel.choices if c in ("phone", "video", "sms", "portal")
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("first_identifier") and \
+                cleaned.get("first_identifier") == cleaned.get("second_identifier"):
+            raise forms.ValidationError("Check two different identifiers, e.g. name and date of birth.")
+        return cleaned

@@ -1,0 +1,31 @@
+from django.contrib.auth.views import redirect_to_login
+
+from .access import practice_access_for_user
+
+
+class PracticeMiddleware:
+    """Resolve `/p/<practice_slug>/...` to the practice and the user's access.
+
+    Sets `request.practice` and `request.practice_access`, or answers 404 for a
+    practice the user does not belong to. The API (which authenticates tokens
+    itself, after middleware) resolves access in its base view instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        request.practice = None
+        request.practice_access = None
+        slug = view_kwargs.get("practice_slug")
+        if slug is None or request.path.startswith("/api/"):
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        access = practice_access_for_user(user=request.user, practice_slug=slug)
+        request.practice = access.practice
+        request.practice_access = access
+        return None

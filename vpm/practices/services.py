@@ -1,0 +1,72 @@
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Invitation, Membership, Role
+
+
+class InvitationError(Exception):
+    """The invitation cannot be used; the message is for the user."""
+
+
+def invitation_create(*, practice, email, role, team, invited_by, base_url) -> Invitation:
+    """Invite someone to the practice's staff and email them the link."""
+    from django.core.mail import send_mail
+
+    email = email.strip().lower()
+    if Membership.objects.filter(practice=practice, user__email=email).exists():
+        raise InvitationError(f"{email} is already on this practice's staff.")
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(practice=practice, email=email, role=role,
+                                                   team=team, invited_by=invited_by)
+    except IntegrityError:
+        raise InvitationError(f"{email} already has a pending invitation.") from None
+    link = base_url + reverse("invitation_accept", args=[invitation.token])
+    transaction.on_commit(lambda: send_mail(
+        f"Join {practice.name} on VPM",
+        f"{invited_by.display_name} invited you to join {practice.name} on VPM.\n\n"
+        f"Accept within 7 days: {link}\n",
+        None, [email], fail_silently=True,
+    ))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation, user=None, name="", password="") -> Membership:
+    """Turn a pending invitation into a membership, creating the account if needed."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise InvitationError("This invitation has expired or was already used. "
+                              "Ask your practice manager for a new one.")
+    User = get_user_model()
+    if user is None:
+        if User.objects.filter(email=invitation.email).exists():
+            raise InvitationError("You already have an account: sign in, then open the link.")
+        user = User.objects.create_user(email=invitation.email, password=password, name=name)
+    elif user.email.lower() != invitation.email:
+        raise InvitationError(f"This invitation is for {invitation.email}. "
+                              "Sign out and open the link again.")
+    membership, _ = Membership.objects.update_or_create(
+        practice=invitation.practice, user=user,
+        defaults={"role": invitation.role, "team": invitation.team, "is_active": True},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+def membership_update(*, membership, role, team, changed_by) -> Membership:
+    """Change a person's role or team. A practice always keeps one manager."""
+    leaving_manager = membership.role == Role.MANAGER and role != Role.MANAGER
+    if leaving_manager:
+        managers = Membership.objects.filter(practice=membership.practice, role=Role.MANAGER,
+                                             is_active=True)
+        if managers.count() <= 1:
+            raise InvitationError("A practice needs at least one manager. "
+                                  "Make someone else a manager first.")
+    membership.role = role
+    membership.team = team
+    membership.save(update_fields=["role", "team"])
+    return membership

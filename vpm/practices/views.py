@@ -1,0 +1,106 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from vpm.patients.models import Patient
+
+from .access import manager_required
+from .forms import AcceptInvitationForm, InvitationForm, MembershipForm
+from .models import Invitation, Membership, Role, Team
+from .services import InvitationError, invitation_create, membership_update
+from .services import invitation_accept as accept
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def home(request):
+    """Send each person to where they work; list the choices if there are several."""
+    memberships = list(request.user.memberships.filter(is_active=True).select_related("practice"))
+    patient_records = list(Patient.objects.filter(user=request.user).select_related("practice"))
+    places = [("staff_home", m.practice) for m in memberships] + \
+             [("portal_home", p.practice) for p in patient_records]
+    if len(places) == 1:
+        url_name, practice = places[0]
+        return redirect(url_name, practice_slug=practice.slug)
+    return render(request, "practices/choose.html", {"places": places})
+
+
+@manager_required
+def team(request, practice_slug):
+    practice = request.practice
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_create(practice=practice, invited_by=request.user,
+                              base_url=request.build_absolute_uri("/")[:-1], **form.cleaned_data)
+        except InvitationError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("team", practice_slug=practice.slug)
+    members = Membership.objects.filter(practice=practice).select_related("user") \
+        .order_by("user__name", "user__email")
+    pending = Invitation.objects.filter(practice=practice, accepted_at__isnull=True) \
+        .order_by("-created_at")
+    return render(request, "practices/team.html",
+                  {"form": form, "members": members, "pending": pending,
+                   "role_choices": Role.choices, "team_choices": Team.choices},
+                  status=400 if form.errors else 200)
+
+
+@manager_required
+@require_POST
+def membership_change(request, practice_slug, membership_id):
+    membership = get_object_or_404(Membership, practice=request.practice, pk=membership_id)
+    form = MembershipForm(request.POST, instance=Membership(practice=request.practice))
+    if not form.is_valid():
+        messages.error(request, "Choose a valid role and team.")
+        return redirect("team", practice_slug=practice_slug)
+    try:
+        membership_update(membership=membership, changed_by=request.user,
+                          role=form.cleaned_data["role"], team=form.cleaned_data["team"])
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Updated {membership.user.display_name}.")
+    return redirect("team", practice_slug=practice_slug)
+
+
+def invitation_accept(request, token):
+    invitation = get_object_or_404(Invitation, token=token)
+    if not invitation.is_usable:
+        raise Http404
+    if request.user.is_authenticated:
+        return _accept_signed_in(request, invitation)
+    if get_user_model().objects.filter(email=invitation.email).exists():
+        # Someone with this email already has an account: they must sign in
+        # with it, or the link alone would open their account.
+        return render(request, "practices/accept.html",
+                      {"invitation": invitation, "must_sign_in": True})
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        membership = accept(invitation=invitation, **form.cleaned_data)
+        login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("mfa_activate_totp")
+    return render(request, "practices/accept.html", {"invitation": invitation, "form": form},
+                  status=400 if form.errors else 200)
+
+
+def _accept_signed_in(request, invitation):
+    if request.method != "POST":
+        return render(request, "practices/accept.html", {"invitation": invitation})
+    try:
+        membership = accept(invitation=invitation, user=request.user)
+    except InvitationError as error:
+        messages.error(request, str(error))
+        return render(request, "practices/accept.html", {"invitation": invitation}, status=400)
+    return redirect("staff_home", practice_slug=membership.practice.slug)

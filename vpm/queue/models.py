@@ -1,0 +1,147 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+from vpm.practices.models import Team
+from vpm.practices.tenancy import TenantModel, TenantQuerySet
+
+
+class Kind(models.TextChoices):
+    """Every kind of work that needs a human. Workflow apps open items of these kinds."""
+
+    UNVERIFIED_CHANNEL = "unverified_channel", "Unverified contact before a visit"
+    DELIVERY_FAILED = "delivery_failed", "Message could not be delivered"
+    INSURANCE_UNVERIFIED = "insurance_unverified", "Insurance not verified"
+    INTAKE_INCOMPLETE = "intake_incomplete", "Intake incomplete"
+    INTAKE_REVIEW = "intake_review", "Intake to review"
+    PORTAL_MESSAGE = "portal_message", "Portal message"
+    TELEHEALTH_NOT_READY = "telehealth_not_ready", "Not ready for video visit"
+    CANNOT_CONNECT = "cannot_connect", "Patient cannot connect"
+    POST_VISIT_TASK = "post_visit_task", "Post-visit task"
+    RECORDS_REQUEST = "records_request", "Records request"
+    CALLBACK = "callback", "Call the patient back"
+
+
+class Urgency(models.IntegerChoices):
+    """Stored as a number so the queue sorts most urgent first on an index."""
+
+    EMERGENCY = 0, "Emergency"
+    URGENT = 1, "Urgent"
+    ROUTINE = 2, "Routine"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    CLAIMED = "claimed", "Claimed"
+    SNOOZED = "snoozed", "Snoozed"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE_STATUSES = (Status.OPEN, Status.CLAIMED, Status.SNOOZED)
+
+
+class WorkItemQuerySet(TenantQuerySet):
+    def active(self):
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def for_queue(self, practice):
+        """The shared queue: most urgent first, then the earliest due."""
+        return (
+            self.for_practice(practice).active()
+            .select_related("patient", "owner")
+            .order_by("urgency", "due_at", "id")
+        )
+
+
+class WorkItem(TenantModel):
+    """Anything that needs a human. Created and changed only via vpm.queue.services."""
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    team = models.CharField(max_length=16, choices=Team.choices)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, null=True,
+                                blank=True, related_name="work_items")
+    title = models.CharField(max_length=200)
+    detail = models.TextField(blank=True)
+    urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.ROUTINE)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="owned_work_items")
+    due_at = models.DateTimeField()
+    is_overdue = models.BooleanField(default=False)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=300, blank=True)
+    # What the item is about (an appointment, a message...). The core never
+    # imports workflow apps, so this is a generic reference.
+    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkItemQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # Sweeps may open the same item again and again: one active item per source.
+            models.UniqueConstraint(
+                fields=["practice", "kind", "source_type", "source_id"],
+                condition=Q(status__in=ACTIVE_STATUSES) & ~Q(source_id=""),
+                name="work_item_one_active_per_source",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLAIMED) | Q(owner__isnull=False),
+                name="work_item_claimed_has_owner",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.SNOOZED) | Q(snoozed_until__isnull=False),
+                name="work_item_snoozed_has_until",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "urgency", "due_at", "id"],
+                         condition=Q(status__in=ACTIVE_STATUSES), name="work_item_queue_idx"),
+            models.Index(fields=["practice", "owner", "status"], name="work_item_owner_idx"),
+            models.Index(fields=["practice", "team", "status"], name="work_item_team_idx"),
+            models.Index(fields=["due_at"], condition=Q(status__in=("open", "claimed"),
+                                                        is_overdue=False),
+                         name="work_item_overdue_sweep_idx"),
+            models.Index(fields=["snoozed_until"], condition=Q(status="snoozed"),
+                         name="work_item_snooze_sweep_idx"),
+            models.Index(fields=["practice", "patient", "-created_at"],
+                         name="work_item_patient_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class WorkItemEvent(TenantModel):
+    """One row per change of a work item, written in the same transaction.
+
+    The metrics (first response, closure rate, overdue per team) read these.
+    """
+
+    class Action(models.TextChoices):
+        OPENED = "opened", "Opened"
+        UPDATED = "updated", "Updated"
+        CLAIMED = "claimed", "Claimed"
+        ASSIGNED = "assigned", "Assigned"
+        RELEASED = "released", "Released"
+        SNOOZED = "snoozed", "Snoozed"
+        WOKEN = "woken", "Back from snooze"
+        OVERDUE = "overdue", "Became overdue"
+        CLOSED = "closed", "Closed"
+
+    work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "work_item", "at"])]
+        ordering = ["at", "id"]

@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def flag_overdue_work_items():
+    return services.work_items_flag_overdue()
+
+
+@shared_task
+def wake_snoozed_work_items():
+    return services.work_items_wake_snoozed()

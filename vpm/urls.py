@@ -1,0 +1,33 @@
+"""URL map. Everything a practice owns lives under /p/<practice-slug>/ (pages)
+or /api/v1/p/<practice-slug>/ (API): the practice is always in the URL, so two
+tabs on two practices just work."""
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from vpm.practices import views as practice_views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "VPM platform administration"
+
+practice_urls = [
+    path("", include("dashboard.urls")),
+    path("", include("vpm.patients.urls")),
+    path("", include("vpm.practices.urls")),
+    path("", include("vpm.queue.urls")),
+    path("", include("vpm.notify.urls")),
+]
+
+urlpatterns = [
+    path("", practice_views.home, name="home"),
+    path("healthz", practice_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("invitations/<uuid:token>/", practice_views.invitation_accept, name="invitation_accept"),
+    path("p/<slug:practice_slug>/", include(practice_urls)),
+    path("api/v1/", include("vpm.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]
