@@ -23,10 +23,14 @@ def _answers(port: int) -> bool:
 
 
 def _postgres_accepts() -> bool:
+    """Connect, and create the `vpm` database that migration checks look at."""
     try:
         import psycopg
 
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=2):
+        url = "postgresql://postgres@127.0.0.1:5432/postgres"
+        with psycopg.connect(url, connect_timeout=2, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'vpm'").fetchone():
+                conn.execute("CREATE DATABASE vpm")
             return True
     except Exception:  # noqa: BLE001 - any failure means "not usable", fall back
         return False

@@ -70,8 +70,9 @@ def enqueue_send(message_id: int) -> None:
 
     try:
         send_outbound_message.delay(message_id)
-    except Exception:  # noqa: BLE001 - any broker failure must not fail the request
-        logger.warning("broker unavailable; outbound message %s left for the sweep", message_id)
+    except Exception as error:  # noqa: BLE001 - any broker failure must not fail the request
+        logger.warning("broker unavailable (%s); outbound message %s left for the sweep",
+                       error.__class__.__name__, message_id)
 
 
 def message_send(*, message_id: int) -> OutboundMessage | None:

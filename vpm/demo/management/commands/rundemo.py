@@ -33,11 +33,15 @@ class Command(BaseCommand):
                          "--concurrency", "1", "--loglevel", "WARNING",
                          "--without-mingle", "--without-gossip"]),
         ]
+        # Ctrl-C (SIGINT) or a plain kill (SIGTERM) both end the loop and
+        # stop everything; set explicitly, since a background job inherits
+        # SIGINT ignored.
+        stopping = []
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stopping.append(True))
         try:
-            while all(p.poll() is None for p in processes):
+            while not stopping and all(p.poll() is None for p in processes):
                 time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
         finally:
             self._stop(processes)
 
