@@ -36,6 +36,10 @@ lock:  ## Re-pin dependencies after editing pyproject.toml
 	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 -o requirements.lock
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements-dev.lock
 
+bench: $(STAMP)  ## Seed data at scale in its own database and time the list pages
+	VPM_DB_NAME=vpm_bench $(PY) manage.py migrate --verbosity 0
+	VPM_DB_NAME=vpm_bench $(PY) manage.py benchmark $(BENCH_ARGS)
+
 stop:  ## Stop the embedded PostgreSQL if it is still running
 	$(PY) -c "from vpm.embedded_db import stop; stop()"
 

@@ -9,10 +9,9 @@ start-up) and listens only on a Unix socket under the data directory.
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "var" / "pg"
-DATABASE_NAME = "vpm"
 
 
-def ensure_running(data_dir: Path = DATA_DIR) -> dict:
+def ensure_running(data_dir: Path = DATA_DIR, database_name: str = "vpm") -> dict:
     """Start the embedded server if needed; return Django DATABASES settings for it."""
     import warnings
 
@@ -23,26 +22,26 @@ def ensure_running(data_dir: Path = DATA_DIR) -> dict:
 
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         server = get_server(data_dir, cleanup_mode=None)
-    _ensure_database(server)
+    _ensure_database(server, database_name)
     info = server.get_postmaster_info()
     return {
         "ENGINE": "django.db.backends.postgresql",
-        "NAME": DATABASE_NAME,
+        "NAME": database_name,
         "USER": "postgres",
         "HOST": str(info.socket_dir),
         "PORT": str(info.port),
     }
 
 
-def _ensure_database(server) -> None:
+def _ensure_database(server, name) -> None:
     import psycopg
 
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
         exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone()
         if not exists:
-            conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def stop(data_dir: Path = DATA_DIR) -> None:

@@ -103,7 +103,8 @@ elif PRODUCTION:
 else:
     from vpm.embedded_db import ensure_running
 
-    DATABASES = {"default": ensure_running()}
+    # VPM_DB_NAME lets the benchmark use its own database on the same server.
+    DATABASES = {"default": ensure_running(database_name=env.str("VPM_DB_NAME", default="vpm"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -217,6 +218,7 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 CELERY_TASK_SERIALIZER = "json"
