@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from vpm.practices.access import staff_required
+from vpm.queue.forms import assignee_choices
 
 from .selectors import home_items
 
@@ -14,4 +15,5 @@ def staff_home(request, practice_slug):
                                  team=membership.team)
     return render(request, "dashboard/home.html", {
         "mine": mine, "team_open": team_open, "team_label": membership.get_team_display(),
+        "assignees": assignee_choices(practice=request.practice),
     })

@@ -9,6 +9,21 @@ from vpm.practices.models import Role, Team
 from .factories import PatientFactory, PracticeFactory, UserFactory, WorkItemFactory, staff_user
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache_and_fast_hashing(settings):
+    """Each test starts with no cached rate-limit counters, and hashes
+    passwords with a fast hasher (the real one costs ~0.3 s per sign-in).
+
+    The cache is an in-process one so that clearing it never flushes the
+    Redis database the broker tests use.
+    """
+    from django.core.cache import cache
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
 @pytest.fixture
 def practice(db):
     return PracticeFactory(slug="riverside", name="Riverside Family Medicine")

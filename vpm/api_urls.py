@@ -1,4 +1,40 @@
-"""The REST API, version 1. Practice-owned resources live under p/<practice_slug>/."""
+"""The REST API, version 1. Practice-owned resources live under p/<practice_slug>/.
 
+Every view here checks the practice in the URL against the caller's
+membership itself (vpm.api.PracticeAPIView); paths that match nothing,
+including malformed ids, get a JSON 404.
+"""
 
-urlpatterns: list = []
+from django.urls import include, path, re_path
+
+from vpm.api import api_not_found
+from vpm.patients import api as patients
+from vpm.practices import api as practices
+from vpm.queue import api as queue
+
+practice_urls = [
+    path("patients/", patients.PatientListView.as_view(), name="api_patient_list"),
+    path("patients/<uuid:patient_id>/", patients.PatientDetailView.as_view(),
+         name="api_patient_detail"),
+    path("patients/<uuid:patient_id>/contact-attempts/", patients.ContactAttemptsView.as_view(),
+         name="api_contact_attempts"),
+    path("work-items/", queue.WorkItemListView.as_view(), name="api_work_item_list"),
+    path("work-items/<int:item_id>/", queue.WorkItemDetailView.as_view(),
+         name="api_work_item_detail"),
+    path("work-items/<int:item_id>/claim/", queue.WorkItemClaimView.as_view(),
+         name="api_work_item_claim"),
+    path("work-items/<int:item_id>/release/", queue.WorkItemReleaseView.as_view(),
+         name="api_work_item_release"),
+    path("work-items/<int:item_id>/assign/", queue.WorkItemAssignView.as_view(),
+         name="api_work_item_assign"),
+    path("work-items/<int:item_id>/snooze/", queue.WorkItemSnoozeView.as_view(),
+         name="api_work_item_snooze"),
+    path("work-items/<int:item_id>/close/", queue.WorkItemCloseView.as_view(),
+         name="api_work_item_close"),
+]
+
+urlpatterns = [
+    path("practices/", practices.MyPracticeListView.as_view(), name="api_practice_list"),
+    path("p/<slug:practice_slug>/", include(practice_urls)),
+    re_path(r"^", api_not_found),
+]

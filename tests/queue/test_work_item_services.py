@@ -70,6 +70,17 @@ def test_release_by_someone_else_is_refused_unless_manager(work_item, staff, col
     assert released.status == Status.OPEN and released.owner is None
 
 
+def test_release_from_a_stale_page_does_not_undo_a_reassignment(work_item, staff, colleague,
+                                                                manager):
+    # Alex opened the item while it was theirs; a manager then gave it to Sam.
+    stale = work_item_claim(item=work_item, user=staff)
+    work_item_assign(item=WorkItem.objects.get(pk=work_item.pk), assignee=colleague,
+                     actor=manager)
+    with pytest.raises(WorkItemError, match="Already claimed by"):
+        work_item_release(item=stale, actor=staff)
+    assert WorkItem.objects.get(pk=work_item.pk).owner == colleague
+
+
 def test_assign_to_a_user_of_another_practice_is_refused(work_item, outsider):
     with pytest.raises(WorkItemError, match="not on this practice"):
         work_item_assign(item=work_item, assignee=outsider, actor=outsider)

@@ -4,6 +4,13 @@ from django.utils import timezone
 from .models import Channel, ContactAttempt, IdentityCheck
 
 
+class PatientSearchForm(forms.Form):
+    # A form, not a raw GET read: it refuses NUL bytes, which Postgres cannot compare.
+    q = forms.CharField(label="Search by name or MRN", max_length=100, required=False,
+                        widget=forms.TextInput(attrs={"placeholder": "Name or MRN",
+                                                      "type": "search"}))
+
+
 class ContactAttemptForm(forms.ModelForm):
     occurred_at = forms.DateTimeField(
         label="When", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -14,6 +21,12 @@ class ContactAttemptForm(forms.ModelForm):
         model = ContactAttempt
         fields = ["channel", "direction", "outcome", "note", "occurred_at"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        # The patient page shows this form and IdentityCheckForm together: both
+        # have a "channel" field, and element ids must stay unique on a page.
+        kwargs.setdefault("auto_id", "contact_%s")
+        super().__init__(*args, **kwargs)
 
     def clean_occurred_at(self):
         occurred_at = self.cleaned_data.get("occurred_at") or timezone.now()
@@ -29,6 +42,7 @@ class IdentityCheckForm(forms.ModelForm):
         labels = {"passed": "Both identifiers matched"}
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "identity_%s")
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = [
             (c, label) for c, label in Channel.choices if c in ("phone", "video", "sms", "portal")
@@ -38,5 +52,8 @@ class IdentityCheckForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("first_identifier") and \
                 cleaned.get("first_identifier") == cleaned.get("second_identifier"):
-            raise forms.ValidationError("Check two different identifiers, e.g. name and date of birth.")
+            # On the field, so the message sits next to it; this also keeps the
+            # model's own clean() and check constraint from repeating it.
+            self.add_error("second_identifier",
+                           "Check two different identifiers, e.g. name and date of birth.")
         return cleaned

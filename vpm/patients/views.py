@@ -10,7 +10,7 @@ from vpm.audit.services import audit_record
 from vpm.practices.access import patient_required, staff_required
 from vpm.queue.models import WorkItem
 
-from .forms import ContactAttemptForm, IdentityCheckForm
+from .forms import ContactAttemptForm, IdentityCheckForm, PatientSearchForm
 from .selectors import patient_get_for_staff, patient_search
 from .services import contact_attempt_log, identity_check_record
 
@@ -20,11 +20,13 @@ PAGE_SIZE = 50
 @never_cache
 @staff_required
 def patient_list(request, practice_slug):
-    query = request.GET.get("q", "")[:100]
+    form = PatientSearchForm(request.GET, auto_id="%s")
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(patient_search(practice=request.practice, query=query), PAGE_SIZE) \
         .get_page(request.GET.get("page"))
     audit_record(request=request, practice=request.practice, action=AuditEvent.Action.LIST_PATIENTS)
-    return render(request, "patients/list.html", {"page": page, "query": query})
+    return render(request, "patients/list.html", {"page": page, "query": query, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @never_cache

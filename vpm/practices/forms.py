@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 
 from .models import Membership, Role, Team
 
@@ -21,7 +21,13 @@ class AcceptInvitationForm(forms.Form):
     password = forms.CharField(label="Choose a password", widget=forms.PasswordInput,
                                help_text="At least 10 characters, not a common password.")
 
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
     def clean_password(self):
         password = self.cleaned_data["password"]
-        password_validation.validate_password(password)
+        # Checked against the person's email too (UserAttributeSimilarityValidator).
+        person = get_user_model()(email=self.email, name=self.cleaned_data.get("name", ""))
+        password_validation.validate_password(password, user=person)
         return password

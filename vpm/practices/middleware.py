@@ -1,4 +1,7 @@
+from zoneinfo import ZoneInfo
+
 from django.contrib.auth.views import redirect_to_login
+from django.utils import timezone
 
 from .access import practice_access_for_user
 
@@ -7,7 +10,8 @@ class PracticeMiddleware:
     """Resolve `/p/<practice_slug>/...` to the practice and the user's access.
 
     Sets `request.practice` and `request.practice_access`, or answers 404 for a
-    practice the user does not belong to. The API (which authenticates tokens
+    practice the user does not belong to. Times in forms and pages are read and
+    shown in the practice's time zone for the request. The API (which authenticates tokens
     itself, after middleware) resolves access in its base view instead.
     """
 
@@ -15,7 +19,10 @@ class PracticeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()  # a worker thread's next request starts in UTC
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         request.practice = None
@@ -28,4 +35,5 @@ class PracticeMiddleware:
         access = practice_access_for_user(user=request.user, practice_slug=slug)
         request.practice = access.practice
         request.practice_access = access
+        timezone.activate(ZoneInfo(access.practice.timezone))
         return None

@@ -19,6 +19,9 @@ def invitation_create(*, practice, email, role, team, invited_by, base_url) -> I
         raise InvitationError(f"{email} is already on this practice's staff.")
     try:
         with transaction.atomic():
+            # An expired, unused invitation must not block inviting the person again.
+            Invitation.objects.filter(practice=practice, email=email, accepted_at__isnull=True,
+                                      expires_at__lte=timezone.now()).delete()
             invitation = Invitation.objects.create(practice=practice, email=email, role=role,
                                                    team=team, invited_by=invited_by)
     except IntegrityError:
@@ -57,13 +60,17 @@ def invitation_accept(*, invitation, user=None, name="", password="") -> Members
     return membership
 
 
+@transaction.atomic
 def membership_update(*, membership, role, team, changed_by) -> Membership:
     """Change a person's role or team. A practice always keeps one manager."""
     leaving_manager = membership.role == Role.MANAGER and role != Role.MANAGER
     if leaving_manager:
-        managers = Membership.objects.filter(practice=membership.practice, role=Role.MANAGER,
-                                             is_active=True)
-        if managers.count() <= 1:
+        # Lock the managers (in one order, so two demotions cannot deadlock)
+        # so two managers demoting each other at once cannot leave none.
+        managers = list(Membership.objects.select_for_update()
+                        .filter(practice=membership.practice, role=Role.MANAGER, is_active=True)
+                        .order_by("pk").values_list("pk", flat=True))
+        if set(managers) <= {membership.pk}:  # nobody else would be left managing
             raise InvitationError("A practice needs at least one manager. "
                                   "Make someone else a manager first.")
     membership.role = role

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -34,6 +34,20 @@ def home(request):
     return render(request, "practices/choose.html", {"places": places})
 
 
+def _render_team(request, form, *, member_errors=None, status=200):
+    member_errors = member_errors or {}
+    members = list(Membership.objects.filter(practice=request.practice).select_related("user")
+                   .order_by("user__name", "user__email"))
+    for member in members:
+        member.error = member_errors.get(member.pk)
+    pending = Invitation.objects.filter(practice=request.practice, accepted_at__isnull=True) \
+        .order_by("-created_at")
+    return render(request, "practices/team.html",
+                  {"form": form, "members": members, "pending": pending,
+                   "role_choices": Role.choices, "team_choices": Team.choices},
+                  status=status)
+
+
 @manager_required
 def team(request, practice_slug):
     practice = request.practice
@@ -47,55 +61,62 @@ def team(request, practice_slug):
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("team", practice_slug=practice.slug)
-    members = Membership.objects.filter(practice=practice).select_related("user") \
-        .order_by("user__name", "user__email")
-    pending = Invitation.objects.filter(practice=practice, accepted_at__isnull=True) \
-        .order_by("-created_at")
-    return render(request, "practices/team.html",
-                  {"form": form, "members": members, "pending": pending,
-                   "role_choices": Role.choices, "team_choices": Team.choices},
-                  status=400 if form.errors else 200)
+    return _render_team(request, form, status=400 if form.errors else 200)
 
 
 @manager_required
 @require_POST
 def membership_change(request, practice_slug, membership_id):
-    membership = get_object_or_404(Membership, practice=request.practice, pk=membership_id)
+    membership = get_object_or_404(Membership.objects.select_related("user"),
+                                   practice=request.practice, pk=membership_id)
     form = MembershipForm(request.POST, instance=Membership(practice=request.practice))
     if not form.is_valid():
-        messages.error(request, "Choose a valid role and team.")
-        return redirect("team", practice_slug=practice_slug)
-    try:
-        membership_update(membership=membership, changed_by=request.user,
-                          role=form.cleaned_data["role"], team=form.cleaned_data["team"])
-    except InvitationError as error:
-        messages.error(request, str(error))
+        error = "Choose a role and a team from the lists."
     else:
-        messages.success(request, f"Updated {membership.user.display_name}.")
-    return redirect("team", practice_slug=practice_slug)
+        try:
+            membership_update(membership=membership, changed_by=request.user,
+                              role=form.cleaned_data["role"], team=form.cleaned_data["team"])
+        except InvitationError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, f"Updated {membership.user.display_name}.")
+            if membership.user_id == request.user.pk and not membership.is_manager:
+                return redirect("staff_home", practice_slug=practice_slug)  # team page is 403 now
+            return redirect("team", practice_slug=practice_slug)
+    # Re-show the team page with the reason next to that person's row.
+    return _render_team(request, InvitationForm(), member_errors={membership.pk: error},
+                        status=400)
 
 
 def invitation_accept(request, token):
-    invitation = get_object_or_404(Invitation, token=token)
+    invitation = get_object_or_404(Invitation.objects.select_related("practice"), token=token)
     if not invitation.is_usable:
-        raise Http404
+        return render(request, "practices/accept.html",
+                      {"invitation": invitation, "unusable": True}, status=400)
     if request.user.is_authenticated:
         return _accept_signed_in(request, invitation)
-    if get_user_model().objects.filter(email=invitation.email).exists():
+    if get_user_model().objects.filter(email__iexact=invitation.email).exists():
         # Someone with this email already has an account: they must sign in
         # with it, or the link alone would open their account.
         return render(request, "practices/accept.html",
                       {"invitation": invitation, "must_sign_in": True})
-    form = AcceptInvitationForm(request.POST or None)
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        membership = accept(invitation=invitation, **form.cleaned_data)
-        login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("mfa_activate_totp")
+        try:
+            membership = accept(invitation=invitation, **form.cleaned_data)
+        except InvitationError as error:  # used or taken a moment ago, in another tab
+            form.add_error(None, str(error))
+        else:
+            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("mfa_activate_totp")
     return render(request, "practices/accept.html", {"invitation": invitation, "form": form},
                   status=400 if form.errors else 200)
 
 
 def _accept_signed_in(request, invitation):
+    if request.user.email.lower() != invitation.email:
+        return render(request, "practices/accept.html",
+                      {"invitation": invitation, "wrong_account": True}, status=403)
     if request.method != "POST":
         return render(request, "practices/accept.html", {"invitation": invitation})
     try:

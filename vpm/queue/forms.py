@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from vpm.practices.models import Membership
 
@@ -11,12 +12,31 @@ class CloseForm(forms.Form):
 
 class SnoozeForm(forms.Form):
     until = forms.DateTimeField(label="Snooze until",
-                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                error_messages={"required": "Choose when to bring it back.",
+                                                "invalid": "Enter a date and time, "
+                                                           "e.g. 2030-05-17 09:00."})
     reason = forms.CharField(max_length=200, required=False)
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until <= timezone.now():
+            raise forms.ValidationError("Choose a time in the future to snooze until.")
+        return until
+
+
+def assignee_choices(*, practice):
+    """The practice's active staff, for the assign menu: one query."""
+    return [(m.user_id, m.user.display_name) for m in
+            Membership.objects.filter(practice=practice, is_active=True)
+            .select_related("user").order_by("user__name", "user__email")]
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label="Assign to")
+    assignee = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), label="Assign to",
+        error_messages={"required": "Choose someone to assign it to.",
+                        "invalid_choice": "Choose someone on this practice's staff."})
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)

@@ -71,8 +71,9 @@ def work_item_open(*, practice, kind, team, title, due_at, urgency=None, patient
     return item
 
 
-def _change(item, *, allowed_from, actor, action, note="", **changes) -> WorkItem:
-    """Apply `changes` only if the row is still in one of `allowed_from`.
+def _change(item, *, allowed_from, actor, action, note="", only_if=None, **changes) -> WorkItem:
+    """Apply `changes` only if the row is still in one of `allowed_from`
+    (and still matches `only_if`, e.g. still owned by the actor).
 
     The WHERE clause is the lock: Postgres re-checks it against the committed
     row, so a concurrent change makes this one match nothing.
@@ -80,7 +81,7 @@ def _change(item, *, allowed_from, actor, action, note="", **changes) -> WorkIte
     now = timezone.now()
     with transaction.atomic():
         updated = WorkItem.objects.filter(
-            pk=item.pk, practice_id=item.practice_id, status__in=allowed_from
+            pk=item.pk, practice_id=item.practice_id, status__in=allowed_from, **(only_if or {})
         ).update(**changes, updated_at=now)
         if not updated:
             item.refresh_from_db()
@@ -117,8 +118,10 @@ def work_item_assign(*, item, assignee, actor) -> WorkItem:
 def work_item_release(*, item, actor, is_manager=False) -> WorkItem:
     if item.owner_id != actor.pk and not is_manager:
         raise WorkItemError("Only the owner or a manager can release this item.")
+    # Checked again in the UPDATE: the item may have been reassigned since it was read.
+    only_if = None if is_manager else {"owner_id": actor.pk}
     return _change(item, allowed_from=[Status.CLAIMED], actor=actor, action=Action.RELEASED,
-                   status=Status.OPEN, owner=None, claimed_at=None)
+                   only_if=only_if, status=Status.OPEN, owner=None, claimed_at=None)
 
 
 def work_item_snooze(*, item, actor, until, reason="") -> WorkItem:

@@ -1,0 +1,49 @@
+"""Reads for triage: a practice's rule set and routing, and classifying with them."""
+
+import logging
+
+from messaging.triage import RuleError, RuleSet, Triage, classify, default_rule_set, validate_rule
+
+from .models import TriageRouting, TriageRule
+
+logger = logging.getLogger(__name__)
+
+
+def triage_rules_for_practice(practice) -> RuleSet:
+    """The shipped defaults with the practice's overrides and additions (one query).
+
+    Rows were validated when saved. A row that a later release of the engine
+    no longer accepts is skipped (and logged by rule id) rather than stopping
+    every message of the practice from being triaged.
+    """
+    defaults = default_rule_set()
+    default_ids = {rule.id for rule in defaults.rules}
+    overrides, additions = [], []
+    rows = TriageRule.objects.for_practice(practice).order_by("rule_id") \
+        .values_list("rule_id", "definition")
+    for rule_id, definition in rows:
+        try:
+            rule = validate_rule(definition)
+        except (RuleError, TypeError):
+            logger.warning("Skipping invalid triage rule %s of practice %s", rule_id, practice.pk)
+            continue
+        (overrides if rule.id in default_ids else additions).append(rule)
+    return RuleSet.build(defaults, overrides=overrides, additions=additions)
+
+
+def triage_routing_for_practice(practice) -> tuple[dict, dict]:
+    """(team_map, response_targets) of the practice; empty dicts mean the defaults."""
+    routing = TriageRouting.objects.filter(practice=practice) \
+        .values_list("team_map", "response_targets").first()
+    return routing or ({}, {})
+
+
+def triage_for_practice(text: str, practice) -> Triage:
+    """Classify a message with the practice's own rules and routing."""
+    team_map, targets = triage_routing_for_practice(practice)
+    return classify(text, triage_rules_for_practice(practice), team_map=team_map,
+                    targets=targets)
+
+
+def triage_with_defaults(text: str) -> Triage:
+    return classify(text, default_rule_set())

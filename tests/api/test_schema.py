@@ -1,0 +1,73 @@
+import json
+import re
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+OUR_PATHS = {
+    "/api/v1/practices/",
+    "/api/v1/p/{practice_slug}/patients/",
+    "/api/v1/p/{practice_slug}/patients/{patient_id}/",
+    "/api/v1/p/{practice_slug}/patients/{patient_id}/contact-attempts/",
+    "/api/v1/p/{practice_slug}/work-items/",
+    "/api/v1/p/{practice_slug}/work-items/{item_id}/",
+    "/api/v1/p/{practice_slug}/work-items/{item_id}/claim/",
+    "/api/v1/p/{practice_slug}/work-items/{item_id}/release/",
+    "/api/v1/p/{practice_slug}/work-items/{item_id}/assign/",
+    "/api/v1/p/{practice_slug}/work-items/{item_id}/snooze/",
+    "/api/v1/p/{practice_slug}/work-items/{item_id}/close/",
+}
+
+
+def test_schema_is_yaml_listing_every_endpoint(client):
+    response = client.get("/api/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == OUR_PATHS
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    # an endpoint without schema annotations would warn, and fail this
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "s.yml")
+    assert (tmp_path / "s.yml").read_text().startswith("openapi:")
+
+
+def test_schema_is_also_served_as_json(client):
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    assert set(json.loads(response.content)["paths"]) == OUR_PATHS
+
+
+def test_schema_documents_the_work_item_filters(client):
+    schema = json.loads(client.get("/api/schema/?format=json").content)
+    parameters = schema["paths"]["/api/v1/p/{practice_slug}/work-items/"]["get"]["parameters"]
+    names = {p["name"] for p in parameters if p["in"] == "query"}
+    assert names == {"team", "kind", "status", "urgency", "owner", "overdue", "page"}
+
+
+def test_schema_offers_no_token_endpoint(client):
+    schema = json.loads(client.get("/api/schema/?format=json").content)
+    assert not any("token" in path for path in schema["paths"])
+
+
+def _external_asset_urls(html: str) -> list[str]:
+    tags = re.findall(r"<(?:script|link|img)\b[^>]*>", html, flags=re.IGNORECASE)
+    urls = [url for tag in tags for url in re.findall(r'(?:src|href)="([^"]*)"', tag)]
+    return [url for url in urls if re.match(r"(?i)(https?:)?//", url)]
+
+
+def test_docs_page_loads_only_local_assets(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert _external_asset_urls(html) == []
+
+
+def test_docs_page_turns_off_the_online_validator(client):
+    html = client.get("/api/docs/").content.decode()
+    assert '"validatorUrl": null' in html

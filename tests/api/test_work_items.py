@@ -1,0 +1,138 @@
+from datetime import timedelta
+
+import factory
+import pytest
+from django.utils import timezone
+
+from tests.factories import PatientFactory, WorkItemFactory
+from vpm.practices.models import Team
+from vpm.queue.models import Kind, Status, Urgency
+
+from .conftest import url
+
+pytestmark = pytest.mark.django_db
+
+
+def _ids(response):
+    assert response.status_code == 200, response.json()
+    return [row["id"] for row in response.json()["results"]]
+
+
+def _soon(hours):
+    return timezone.now() + timedelta(hours=hours)
+
+
+def test_queue_is_most_urgent_first_then_earliest_due(api_as, practice, staff):
+    routine_soon = WorkItemFactory(practice=practice, due_at=_soon(1))
+    urgent_late = WorkItemFactory(practice=practice, urgency=Urgency.URGENT, due_at=_soon(9))
+    emergency = WorkItemFactory(practice=practice, urgency=Urgency.EMERGENCY, due_at=_soon(5))
+    routine_late = WorkItemFactory(practice=practice, due_at=_soon(3))
+    ids = _ids(api_as(staff).get(url(practice, "work-items/")))
+    assert ids == [emergency.pk, urgent_late.pk, routine_soon.pk, routine_late.pk]
+
+
+def test_queue_leaves_out_closed_items_unless_asked(api_as, practice, staff, work_item):
+    done = WorkItemFactory(practice=practice, status=Status.DONE)
+    client = api_as(staff)
+    assert _ids(client.get(url(practice, "work-items/"))) == [work_item.pk]
+    assert _ids(client.get(url(practice, "work-items/?status=done"))) == [done.pk]
+
+
+def test_queue_never_shows_another_practices_items(api_as, practice, other_practice, staff,
+                                                   work_item):
+    WorkItemFactory(practice=other_practice)
+    assert _ids(api_as(staff).get(url(practice, "work-items/"))) == [work_item.pk]
+
+
+def test_work_item_shows_patient_owner_and_urgency_by_name(api_as, practice, staff, patient):
+    item = WorkItemFactory(practice=practice, patient=patient, owner=staff,
+                           status=Status.CLAIMED, urgency=Urgency.URGENT)
+    body = api_as(staff).get(url(practice, f"work-items/{item.pk}/")).json()
+    assert body["patient"] == {"id": str(patient.pk), "name": "Maria Garcia"}
+    assert body["owner"] == {"id": staff.pk, "name": "Alex Staff"}
+    assert (body["urgency"], body["status"], body["kind"]) == ("urgent", "claimed", "callback")
+
+
+def test_work_item_detail_shows_a_closed_item(api_as, practice, staff):
+    item = WorkItemFactory(practice=practice, status=Status.CANCELLED, outcome="not needed")
+    response = api_as(staff).get(url(practice, f"work-items/{item.pk}/"))
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "not needed"
+
+
+@pytest.mark.parametrize(("query", "matching"), [
+    ("team=triage", {"team": Team.TRIAGE}),
+    ("kind=records_request", {"kind": Kind.RECORDS_REQUEST}),
+    ("status=snoozed", {"status": Status.SNOOZED, "snoozed_until": _soon(2)}),
+    ("urgency=emergency", {"urgency": Urgency.EMERGENCY}),
+    ("overdue=true", {"is_overdue": True}),
+])
+def test_each_filter_keeps_only_matching_items(api_as, practice, staff, query, matching):
+    # given an ordinary item and one that matches the filter
+    WorkItemFactory(practice=practice)
+    wanted = WorkItemFactory(practice=practice, **matching)
+    # when the queue is filtered, then only the matching item is listed
+    assert _ids(api_as(staff).get(url(practice, f"work-items/?{query}"))) == [wanted.pk]
+
+
+def test_overdue_false_leaves_out_overdue_items(api_as, practice, staff, work_item):
+    WorkItemFactory(practice=practice, is_overdue=True)
+    assert _ids(api_as(staff).get(url(practice, "work-items/?overdue=false"))) == [work_item.pk]
+
+
+def test_owner_filter_takes_me_or_a_user_id(api_as, practice, staff, colleague):
+    mine = WorkItemFactory(practice=practice, owner=staff, status=Status.CLAIMED)
+    theirs = WorkItemFactory(practice=practice, owner=colleague, status=Status.CLAIMED)
+    WorkItemFactory(practice=practice)
+    client = api_as(staff)
+    assert _ids(client.get(url(practice, "work-items/?owner=me"))) == [mine.pk]
+    assert _ids(client.get(url(practice, f"work-items/?owner={colleague.pk}"))) == [theirs.pk]
+
+
+def test_empty_filter_value_means_no_filter(api_as, practice, staff, work_item):
+    # as an HTML form sends it: "?team=&kind=" filters nothing
+    assert _ids(api_as(staff).get(url(practice, "work-items/?team=&kind="))) == [work_item.pk]
+
+
+def test_filters_combine(api_as, practice, staff):
+    WorkItemFactory(practice=practice, team=Team.TRIAGE)
+    WorkItemFactory(practice=practice, urgency=Urgency.URGENT)
+    both = WorkItemFactory(practice=practice, team=Team.TRIAGE, urgency=Urgency.URGENT)
+    ids = _ids(api_as(staff).get(url(practice, "work-items/?team=triage&urgency=urgent")))
+    assert ids == [both.pk]
+
+
+@pytest.mark.parametrize(("query", "field", "message"), [
+    ("team=plumbing", "team", "use one of: registration"),
+    ("kind=Callback", "kind", "use one of: unverified_channel"),
+    ("status=OPEN", "status", "use one of: open, claimed"),
+    ("urgency=1", "urgency", "use one of: emergency, urgent, routine"),
+    ("owner=you", "owner", 'Use "me" or the id of a user'),
+    ("owner=-3", "owner", 'Use "me" or the id of a user'),
+    ("owner=99999999999999999999", "owner", "Use \"me\""),
+    ("overdue=maybe", "overdue", "use one of: true, false"),
+    ("stauts=open", "stauts", "Unknown name"),
+])
+def test_invalid_filter_is_400_with_a_clear_message(api_as, practice, staff, query, field,
+                                                    message):
+    response = api_as(staff).get(url(practice, f"work-items/?{query}"))
+    assert response.status_code == 400
+    assert message in response.json()[field][0]
+
+
+def test_queue_runs_a_fixed_number_of_queries(api_as, practice, staff,
+                                              count_queries):
+    # given 5 items, each with a patient and an owner, then 60 (more than a page)
+    client = api_as(staff)
+    _items(practice, staff, 5)
+    few = count_queries(client, url(practice, "work-items/"), 10)
+    _items(practice, staff, 55)
+    many = count_queries(client, url(practice, "work-items/"), 10)
+    assert few == many
+
+
+def _items(practice, owner, count):
+    patients = PatientFactory.create_batch(count, practice=practice)
+    WorkItemFactory.create_batch(count, practice=practice, owner=owner, status=Status.CLAIMED,
+                                 patient=factory.Iterator(patients))
+

@@ -1,0 +1,64 @@
+"""Fixtures for the HTML pages: every URL of a practice, and objects of a
+second practice to try under the first practice's URLs."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from tests.factories import PatientFactory, WorkItemFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and used TOTP codes live in the cache: start each test clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def foreign_patient(other_practice):
+    return PatientFactory(practice=other_practice, first_name="Felix", last_name="Foreign")
+
+
+@pytest.fixture
+def foreign_item(other_practice, foreign_patient):
+    return WorkItemFactory(practice=other_practice, patient=foreign_patient,
+                           title="Foreign callback")
+
+
+@pytest.fixture
+def staff_pages(practice, patient):
+    """Every staff GET page of `practice`."""
+    slug = practice.slug
+    return [
+        reverse("staff_home", args=[slug]),
+        reverse("patient_list", args=[slug]),
+        reverse("patient_detail", args=[slug, patient.pk]),
+        reverse("outbox", args=[slug]),
+    ]
+
+
+@pytest.fixture
+def staff_actions(practice, patient, work_item):
+    """Every staff POST endpoint of `practice`."""
+    slug = practice.slug
+    item_actions = ["claim", "release", "assign", "snooze", "close"]
+    return [
+        reverse("contact_attempt_create", args=[slug, patient.pk]),
+        reverse("identity_check_create", args=[slug, patient.pk]),
+        *[reverse(f"work_item_{action}", args=[slug, work_item.pk]) for action in item_actions],
+    ]
+
+
+@pytest.fixture
+def manager_urls(practice, manager):
+    slug = practice.slug
+    return [reverse("team", args=[slug]),
+            reverse("membership_change", args=[slug, manager.memberships.get().pk])]
+
+
+@pytest.fixture
+def every_practice_url(practice, staff_pages, staff_actions, manager_urls):
+    portal = reverse("portal_home", args=[practice.slug])
+    return [*staff_pages, *staff_actions, *manager_urls, portal]

@@ -1,0 +1,232 @@
+"""The staff home and the actions on one work item, through htmx and plain posts."""
+
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import WorkItemFactory
+from vpm.practices.models import Team
+from vpm.queue.models import Status, WorkItem, WorkItemEvent
+
+from .helpers import local_form_time, no_store
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _act(client, item, action, data=None, htmx=True, **headers):
+    url = reverse(f"work_item_{action}", args=[item.practice.slug, item.pk])
+    return client.post(url, data or {}, **(HTMX if htmx else {}), **headers)
+
+
+def _unchanged(item):
+    """The item's state as the database has it, to compare before and after."""
+    fresh = WorkItem.objects.get(pk=item.pk)
+    return (fresh.status, fresh.owner_id, fresh.snoozed_until, fresh.outcome,
+            WorkItemEvent.objects.filter(work_item=fresh).count())
+
+
+def _in_future(practice, hours=2):
+    return local_form_time(practice, hours=hours)
+
+
+# --- Staff home -------------------------------------------------------------
+
+def test_home_lists_my_items_and_my_teams_unclaimed_items(as_user, practice, staff, colleague,
+                                                          foreign_item):
+    # Given items claimed by me, by a colleague, open for my team and for another team
+    WorkItemFactory(practice=practice, title="Mine", status=Status.CLAIMED, owner=staff)
+    WorkItemFactory(practice=practice, title="Colleague's", status=Status.CLAIMED,
+                    owner=colleague)
+    WorkItemFactory(practice=practice, title="Team open")
+    WorkItemFactory(practice=practice, title="Triage open", team=Team.TRIAGE)
+    # When I open my home page
+    response = as_user(staff).get(reverse("staff_home", args=[practice.slug]))
+    # Then I see mine and my team's open item, nothing else
+    assert [i.title for i in response.context["mine"]] == ["Mine"]
+    assert [i.title for i in response.context["team_open"]] == ["Team open"]
+    for absent in ["Colleague's", "Triage open", "Foreign callback"]:
+        assert absent not in response.text
+
+
+def test_home_of_a_member_without_team_says_so(as_user, practice, provider):
+    response = as_user(provider).get(reverse("staff_home", args=[practice.slug]))
+    assert "You are not on a team yet" in response.text
+
+
+# --- Claim ------------------------------------------------------------------
+
+def test_claim_with_htmx_answers_the_updated_row(as_user, staff, work_item):
+    response = _act(as_user(staff), work_item, "claim")
+    assert response.status_code == 200
+    assert f'id="item-{work_item.pk}"' in response.text and "Alex Staff" in response.text
+    assert "Release" in response.text and "<html" not in response.text
+    assert no_store(response)
+    work_item.refresh_from_db()
+    assert (work_item.status, work_item.owner) == (Status.CLAIMED, staff)
+
+
+def test_row_from_htmx_posts_back_to_the_page_not_the_action(as_user, practice, staff,
+                                                           work_item):
+    response = _act(as_user(staff), work_item, "claim", None, htmx=True,
+                    HTTP_HX_CURRENT_URL=f"http://testserver/p/{practice.slug}/?x=1")
+    assert f'name="next" value="/p/{practice.slug}/?x=1"' in response.text
+
+
+def test_second_claim_is_refused_with_the_owners_name(as_user, staff, colleague, work_item):
+    # Given Alex claimed the item first
+    _act(as_user(staff), work_item, "claim")
+    before = _unchanged(work_item)
+    # When Casey tries to claim it too
+    response = _act(as_user(colleague), work_item, "claim")
+    # Then Casey is told who has it, and nothing changes
+    assert response.status_code == 409
+    assert "Already claimed by Alex Staff." in response.text
+    assert 'role="alert"' in response.text
+    assert _unchanged(work_item) == before
+
+
+def test_plain_post_claim_redirects_back_to_next(as_user, practice, staff, work_item):
+    next_url = reverse("patient_list", args=[practice.slug])
+    response = _act(as_user(staff), work_item, "claim", {"next": next_url}, htmx=False)
+    assert (response.status_code, response.url) == (302, next_url)
+    assert WorkItem.objects.get(pk=work_item.pk).owner == staff
+
+
+def test_plain_post_refusal_shows_the_reason_after_the_redirect(as_user, staff, colleague,
+                                                                 work_item):
+    _act(as_user(staff), work_item, "claim")
+    client = as_user(colleague)
+    response = _act(client, work_item, "claim", htmx=False)
+    assert response.url == reverse("staff_home", args=[work_item.practice.slug])
+    assert "Already claimed by Alex Staff." in client.get(response.url).text
+
+
+def test_next_pointing_off_site_is_ignored(as_user, practice, staff, work_item):
+    for next_url in ["https://evil.example/", "//evil.example/", "javascript:alert(1)"]:
+        WorkItem.objects.filter(pk=work_item.pk).update(status=Status.OPEN, owner=None)
+        response = _act(as_user(staff), work_item, "claim", {"next": next_url}, htmx=False)
+        assert response.url == reverse("staff_home", args=[practice.slug]), next_url
+
+
+def test_actions_refuse_get(as_user, staff, work_item):
+    url = reverse("work_item_claim", args=[work_item.practice.slug, work_item.pk])
+    assert as_user(staff).get(url).status_code == 405
+    assert WorkItem.objects.get(pk=work_item.pk).status == Status.OPEN
+
+
+# --- Release ----------------------------------------------------------------
+
+def test_owner_releases_their_item(as_user, staff, work_item):
+    client = as_user(staff)
+    _act(client, work_item, "claim")
+    assert _act(client, work_item, "release").status_code == 200
+    assert WorkItem.objects.get(pk=work_item.pk).status == Status.OPEN
+
+
+def test_release_by_another_staff_member_is_refused(as_user, staff, colleague, work_item):
+    _act(as_user(staff), work_item, "claim")
+    before = _unchanged(work_item)
+    response = _act(as_user(colleague), work_item, "release")
+    assert response.status_code == 409
+    assert "Only the owner or a manager can release this item." in response.text
+    assert _unchanged(work_item) == before
+
+
+def test_manager_releases_someone_elses_item(as_user, staff, manager, work_item):
+    _act(as_user(staff), work_item, "claim")
+    assert _act(as_user(manager), work_item, "release").status_code == 200
+    work_item.refresh_from_db()
+    assert (work_item.status, work_item.owner) == (Status.OPEN, None)
+
+
+# --- Assign -----------------------------------------------------------------
+
+def test_assign_to_a_colleague(as_user, staff, colleague, work_item):
+    response = _act(as_user(staff), work_item, "assign", {"assignee": colleague.pk})
+    assert response.status_code == 200
+    work_item.refresh_from_db()
+    assert (work_item.status, work_item.owner) == (Status.CLAIMED, colleague)
+
+
+@pytest.mark.parametrize("assignee", ["outsider", "patient_user", "garbage", "missing"])
+def test_assign_to_someone_not_on_the_staff_is_refused(request, as_user, staff, work_item,
+                                                       assignee):
+    value = {"garbage": "abc", "missing": ""}.get(assignee)
+    if value is None:
+        value = request.getfixturevalue(assignee).pk
+    before = _unchanged(work_item)
+    response = _act(as_user(staff), work_item, "assign", {"assignee": value})
+    assert response.status_code == 400
+    assert "Choose someone" in response.text
+    assert _unchanged(work_item) == before
+
+
+# --- Snooze -----------------------------------------------------------------
+
+def test_snooze_until_later_today(as_user, staff, work_item):
+    response = _act(as_user(staff), work_item, "snooze",
+                    {"until": _in_future(work_item.practice), "reason": "Patient at work"})
+    assert response.status_code == 200
+    assert "snoozed until" in response.text
+    assert WorkItem.objects.get(pk=work_item.pk).status == Status.SNOOZED
+
+
+@pytest.mark.parametrize(("until", "message"), [
+    ("2001-01-01T09:00", "Choose a time in the future to snooze until."),
+    ("next tuesday", "Enter a date and time"),
+    ("", "Choose when to bring it back."),
+])
+def test_bad_snooze_is_refused_with_the_reason(as_user, staff, work_item, until, message):
+    before = _unchanged(work_item)
+    response = _act(as_user(staff), work_item, "snooze", {"until": until})
+    assert response.status_code == 400
+    assert message in response.text
+    assert _unchanged(work_item) == before
+
+
+def test_snooze_time_is_read_in_the_practices_time_zone(as_user, practice, staff, work_item):
+    # Given Riverside is in Chicago, when Alex snoozes until 9:00
+    _act(as_user(staff), work_item, "snooze", {"until": "2031-01-15T09:00"})
+    # Then the item wakes at 9:00 in Chicago
+    until = WorkItem.objects.get(pk=work_item.pk).snoozed_until
+    assert until.astimezone(ZoneInfo(practice.timezone)).hour == 9
+
+
+# --- Close ------------------------------------------------------------------
+
+def test_close_with_an_outcome(as_user, staff, work_item):
+    client = as_user(staff)
+    _act(client, work_item, "claim")
+    response = _act(client, work_item, "close", {"outcome": "Called back, rebooked"})
+    assert response.status_code == 200
+    work_item.refresh_from_db()
+    assert (work_item.status, work_item.outcome) == (Status.DONE, "Called back, rebooked")
+
+
+@pytest.mark.parametrize("outcome", ["", "   ", "x" * 301])
+def test_close_without_a_usable_outcome_is_refused(as_user, staff, work_item, outcome):
+    client = as_user(staff)
+    _act(client, work_item, "claim")
+    before = _unchanged(work_item)
+    response = _act(client, work_item, "close", {"outcome": outcome})
+    assert response.status_code == 400
+    assert 'class="error" role="alert"' in response.text
+    assert _unchanged(work_item) == before
+
+
+def test_close_without_outcome_says_what_to_do(as_user, staff, work_item):
+    response = _act(as_user(staff), work_item, "close", {"outcome": ""})
+    assert "Say what was done before closing." in response.text
+
+
+def test_action_on_a_closed_item_is_refused(as_user, staff, work_item):
+    client = as_user(staff)
+    _act(client, work_item, "close", {"outcome": "done by phone"})
+    before = _unchanged(work_item)
+    response = _act(client, work_item, "claim")
+    assert response.status_code == 409
+    assert "This item is done; refresh the queue." in response.text
+    assert _unchanged(work_item) == before

@@ -1,0 +1,245 @@
+"""API: the shared queue. Reads list and show work items; each change is its
+own endpoint calling one service in vpm.queue.services."""
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from vpm.api import (
+    ErrorOutput,
+    PersonOutput,
+    PracticeAPIView,
+    QueryInput,
+    StrictCharField,
+    StrictInput,
+    choice_field,
+    conflict_on,
+)
+from vpm.practices.models import Team
+
+from . import services
+from .models import ACTIVE_STATUSES, Kind, Status, Urgency, WorkItem
+
+URGENCY_BY_NAME = {urgency.name.lower(): urgency.value for urgency in Urgency}
+NAME_BY_URGENCY = {value: name for name, value in URGENCY_BY_NAME.items()}
+URGENCY_CHOICES = [(urgency.name.lower(), urgency.label) for urgency in Urgency]
+MAX_ID = 2**63 - 1  # the largest id Postgres can store; anything bigger is a typo
+
+NOT_FOUND = OpenApiResponse(ErrorOutput, description="No such work item in this practice.")
+ACTION_RESPONSES = {
+    404: NOT_FOUND,
+    409: OpenApiResponse(ErrorOutput, description="Not possible in the item's current state, "
+                                                  "e.g. already claimed by someone else."),
+}
+
+
+# --- Output ---------------------------------------------------------------
+
+class PatientRefOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField(source="full_name")
+
+
+class UrgencyNameField(serializers.ChoiceField):
+    """Urgency by name (emergency, urgent, routine), as the `urgency` filter takes it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=URGENCY_CHOICES, **kwargs)
+
+    def to_representation(self, value):
+        return NAME_BY_URGENCY[value]
+
+
+class WorkItemOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    team = serializers.ChoiceField(choices=Team.choices)
+    title = serializers.CharField()
+    detail = serializers.CharField()
+    urgency = UrgencyNameField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    patient = PatientRefOutput(allow_null=True)
+    owner = PersonOutput(allow_null=True)
+    due_at = serializers.DateTimeField()
+    is_overdue = serializers.BooleanField()
+    snoozed_until = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    claimed_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+# --- Input ----------------------------------------------------------------
+
+class WorkItemListQuery(QueryInput):
+    team = choice_field(Team.choices, required=False)
+    kind = choice_field(Kind.choices, required=False)
+    status = choice_field(Status.choices, required=False,
+                          help_text="Without it, the active items (open, claimed, snoozed).")
+    urgency = choice_field(URGENCY_CHOICES, required=False)
+    owner = StrictCharField(required=False, max_length=20,
+                                  help_text='"me", or the id of a user.')
+    overdue = choice_field([("true", "Only overdue items"), ("false", "Only items not overdue")],
+                           required=False)
+
+    def validate_owner(self, value):
+        if value == "me":
+            return self.context["request"].user.pk
+        if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
+            raise serializers.ValidationError('Use "me" or the id of a user (a whole number).')
+        return int(value)
+
+
+class NoInput(StrictInput):
+    """Claim and release take no body; anything sent is refused, not ignored."""
+
+
+class AssignInput(StrictInput):
+    assignee = serializers.IntegerField(min_value=1, max_value=MAX_ID,
+                                        help_text="Id of an active member of this practice.")
+
+    def validate_assignee(self, value):
+        # Only this practice's active staff: a user id of another practice is refused.
+        user = (get_user_model().objects
+                .filter(pk=value, memberships__practice=self.context["practice"],
+                        memberships__is_active=True).first())
+        if user is None:
+            raise serializers.ValidationError("That person is not on this practice's staff.")
+        return user
+
+
+class SnoozeInput(StrictInput):
+    until = serializers.DateTimeField(help_text="ISO 8601, e.g. 2025-06-02T09:00:00-05:00.")
+    reason = StrictCharField(max_length=200, allow_blank=True, default="")
+
+    def validate_until(self, value):
+        if value <= timezone.now():
+            raise serializers.ValidationError("Choose a time in the future to snooze until.")
+        return value
+
+
+class CloseInput(StrictInput):
+    outcome = StrictCharField(max_length=300, help_text="What was done.")
+    cancelled = serializers.BooleanField(default=False,
+                                         help_text="True when the work was not needed after all.")
+
+
+# --- Views ----------------------------------------------------------------
+
+class WorkItemListView(PracticeAPIView):
+    def scoped_queryset(self, practice):
+        filters = self.validated_query(WorkItemListQuery)
+        status = filters.get("status")
+        if status is None or status in ACTIVE_STATUSES:
+            items = WorkItem.objects.for_queue(practice)
+        else:  # closed items are not in the queue; list them in the queue's order
+            items = (WorkItem.objects.for_practice(practice).select_related("patient", "owner")
+                     .order_by("urgency", "due_at", "id"))
+        if status is not None:
+            items = items.filter(status=status)
+        if "team" in filters:
+            items = items.filter(team=filters["team"])
+        if "kind" in filters:
+            items = items.filter(kind=filters["kind"])
+        if "urgency" in filters:
+            items = items.filter(urgency=URGENCY_BY_NAME[filters["urgency"]])
+        if "owner" in filters:
+            items = items.filter(owner_id=filters["owner"])
+        if "overdue" in filters:
+            items = items.filter(is_overdue=filters["overdue"] == "true")
+        return items
+
+    @extend_schema(summary="The queue: most urgent first, then earliest due",
+                   parameters=[WorkItemListQuery], responses=WorkItemOutput(many=True))
+    def get(self, request, practice_slug):
+        """Active work items (open, claimed, snoozed) unless `status` asks for others.
+
+        Filters combine with AND; an unknown filter name or value is a 400.
+        """
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(WorkItemOutput(page, many=True).data)
+
+
+class WorkItemView(PracticeAPIView):
+    """One work item of the practice, whatever its status."""
+
+    lookup_url_kwarg = "item_id"
+
+    def scoped_queryset(self, practice):
+        return WorkItem.objects.for_practice(practice).select_related("patient", "owner")
+
+
+class WorkItemDetailView(WorkItemView):
+    @extend_schema(summary="One work item, whatever its status",
+                   responses={200: WorkItemOutput, 404: NOT_FOUND})
+    def get(self, request, practice_slug, item_id):
+        """Any item of the practice, including done and cancelled ones."""
+        return Response(WorkItemOutput(self.get_object()).data)
+
+
+class WorkItemClaimView(WorkItemView):
+    @extend_schema(summary="Claim an open item for myself", request=None,
+                   responses={200: WorkItemOutput, **ACTION_RESPONSES})
+    def post(self, request, practice_slug, item_id):
+        """Only an open item can be claimed; a claimed one is a 409 naming its owner."""
+        self.validated_body(NoInput)
+        item = self.get_object()
+        with conflict_on(services.WorkItemError):
+            item = services.work_item_claim(item=item, user=request.user)
+        return Response(WorkItemOutput(item).data)
+
+
+class WorkItemReleaseView(WorkItemView):
+    @extend_schema(summary="Put a claimed item back in the queue (owner or manager)",
+                   request=None, responses={200: WorkItemOutput, **ACTION_RESPONSES})
+    def post(self, request, practice_slug, item_id):
+        """Only the owner or a manager can release; the item becomes open again."""
+        self.validated_body(NoInput)
+        item = self.get_object()
+        with conflict_on(services.WorkItemError):
+            item = services.work_item_release(item=item, actor=request.user,
+                                              is_manager=self.access.is_manager)
+        return Response(WorkItemOutput(item).data)
+
+
+class WorkItemAssignView(WorkItemView):
+    @extend_schema(summary="Give an item to a member of this practice", request=AssignInput,
+                   responses={200: WorkItemOutput, **ACTION_RESPONSES})
+    def post(self, request, practice_slug, item_id):
+        """Assigns (or re-assigns) an active item; the assignee must be an active member
+        of this practice, anyone else is a 400 and nothing changes."""
+        data = self.validated_body(AssignInput, practice=self.practice)
+        item = self.get_object()
+        with conflict_on(services.WorkItemError):
+            item = services.work_item_assign(item=item, assignee=data["assignee"],
+                                             actor=request.user)
+        return Response(WorkItemOutput(item).data)
+
+
+class WorkItemSnoozeView(WorkItemView):
+    @extend_schema(summary="Hide an item from the queue until a time", request=SnoozeInput,
+                   responses={200: WorkItemOutput, **ACTION_RESPONSES})
+    def post(self, request, practice_slug, item_id):
+        """An open or claimed item leaves the queue until `until`, then comes back to its owner."""
+        data = self.validated_body(SnoozeInput)
+        item = self.get_object()
+        with conflict_on(services.WorkItemError):
+            item = services.work_item_snooze(item=item, actor=request.user, until=data["until"],
+                                             reason=data["reason"])
+        return Response(WorkItemOutput(item).data)
+
+
+class WorkItemCloseView(WorkItemView):
+    @extend_schema(summary="Close an item as done (or cancelled), saying what was done",
+                   request=CloseInput, responses={200: WorkItemOutput, **ACTION_RESPONSES})
+    def post(self, request, practice_slug, item_id):
+        """`outcome` is required; `cancelled: true` closes it as cancelled instead of done."""
+        data = self.validated_body(CloseInput)
+        item = self.get_object()
+        with conflict_on(services.WorkItemError):
+            item = services.work_item_close(item=item, actor=request.user,
+                                            outcome=data["outcome"], cancelled=data["cancelled"])
+        return Response(WorkItemOutput(item).data)
