@@ -7,6 +7,13 @@ from django.test import Client
 from vpm.practices.models import Role, Team
 
 from .factories import PatientFactory, PracticeFactory, UserFactory, WorkItemFactory, staff_user
+from .reporting import SUMMARY_SECTIONS
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    for title, text in config.stash.get(SUMMARY_SECTIONS, {}).items():
+        terminalreporter.write_sep("-", title)
+        terminalreporter.write_line(text)
 
 
 @pytest.fixture(autouse=True)

@@ -195,5 +195,6 @@ def test_staff_without_mfa_is_not_served_by_session(api_as, practice):
     user = staff_user(practice, mfa=False)
     # when they use the API with a session
     response = api_as(user).get(url(practice, "work-items/"))
-    # then they are sent to enrol, not served
-    assert response.status_code == 302
+    # then they are refused with a JSON answer that says where to enrol
+    assert response.status_code == 403
+    assert "/accounts/2fa/totp/activate" in response.json()["detail"]

@@ -1,4 +1,5 @@
-"""The default rules against the labelled messages (run with -s to see the report)."""
+"""The default rules against the labelled messages; the report with both
+confusion matrices is printed at the end of every test run."""
 
 from collections import Counter
 
@@ -7,12 +8,14 @@ import pytest
 from messaging.triage import TOPICS, default_rule_set
 from messaging.triage.evaluation import evaluate
 from tests.messaging.triage_cases import CASES, EMERGENCIES, EMERGENCY_CATEGORIES, NEGATED
+from tests.reporting import file_summary
 
 
 @pytest.fixture(scope="module")
-def report():
+def report(pytestconfig):
     result = evaluate(CASES, default_rule_set())
-    print("\n" + result.format())
+    file_summary(pytestconfig, "triage evaluation (tests/messaging/triage_cases.py)",
+                 result.format())
     return result
 
 

@@ -1,6 +1,7 @@
 """The patient list, the patient page and its two forms, and the portal home."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -144,6 +145,26 @@ def test_logging_a_contact_attempt_adds_it_to_the_log(staff_client, patient, sta
     attempt = ContactAttempt.objects.get()
     assert (attempt.patient, attempt.made_by, attempt.outcome) == (patient, staff, "no_answer")
     assert "Tried the mobile" in staff_client.get(response.url).text
+
+
+def test_a_long_contact_log_is_paged_newest_first(staff_client, patient, staff):
+    # Given 60 attempts, the newest with a note that says so
+    ContactAttemptFactory.create_batch(59, patient=patient, made_by=staff,
+                                       occurred_at=timezone.now() - timedelta(days=3))
+    ContactAttemptFactory(patient=patient, made_by=staff, note="Newest call")
+    url = reverse("patient_detail", args=[patient.practice.slug, patient.pk])
+
+    first = staff_client.get(url).text
+    assert "Newest call" in first and "Page 1 of 2 (60 attempts)" in first
+    older = staff_client.get(url, {"log_page": "2"}).text
+    assert "Newest call" not in older and older.count("Automatic") + older.count(
+        staff.display_name) >= 10
+
+
+@pytest.mark.parametrize("page", ["0", "999", "abc", "-1"])
+def test_a_bad_contact_log_page_shows_the_nearest_page(staff_client, patient, page):
+    url = reverse("patient_detail", args=[patient.practice.slug, patient.pk])
+    assert staff_client.get(url, {"log_page": page}).status_code == 200
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [

@@ -1,3 +1,4 @@
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -16,6 +17,10 @@ class StaffMFARequiredMiddleware:
 
     def __call__(self, request):
         if self._must_enrol(request):
+            if request.path.startswith("/api/"):  # a program cannot follow a redirect to a form
+                return JsonResponse({"detail": "Set up two-step sign-in first: "
+                                     + request.build_absolute_uri(reverse("mfa_activate_totp"))},
+                                    status=403)
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 

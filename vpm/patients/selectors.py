@@ -1,3 +1,4 @@
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
@@ -24,9 +25,19 @@ def patient_get_for_staff(*, practice, patient_id):
             "contact_points",
             Prefetch("identity_checks",
                      queryset=IdentityCheck.objects.select_related("checked_by")),
-            Prefetch("contact_attempts",
-                     queryset=ContactAttempt.objects.select_related("made_by")
-                     .order_by("-occurred_at", "-id")),
         ),
         pk=patient_id,
     )
+
+
+CONTACT_LOG_PAGE_SIZE = 50
+
+
+def contact_log_page(*, practice, patient, page_number=None) -> Page:
+    """One page of the patient's contact log, newest first (two queries).
+
+    A page number that is not a number or past the end gives the nearest page.
+    """
+    attempts = ContactAttempt.objects.for_practice(practice).filter(patient=patient) \
+        .select_related("made_by").order_by("-occurred_at", "-id")
+    return Paginator(attempts, CONTACT_LOG_PAGE_SIZE).get_page(page_number)

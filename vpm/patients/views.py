@@ -11,7 +11,7 @@ from vpm.practices.access import patient_required, staff_required
 from vpm.queue.models import WorkItem
 
 from .forms import ContactAttemptForm, IdentityCheckForm, PatientSearchForm
-from .selectors import patient_get_for_staff, patient_search
+from .selectors import contact_log_page, patient_get_for_staff, patient_search
 from .services import contact_attempt_log, identity_check_record
 
 PAGE_SIZE = 50
@@ -44,6 +44,8 @@ def _render_detail(request, patient, *, contact_form=None, identity_form=None, s
     return render(request, "patients/detail.html", {
         "patient": patient,
         "open_items": open_items,
+        "contact_log": contact_log_page(practice=request.practice, patient=patient,
+                                        page_number=request.GET.get("log_page")),
         "contact_form": contact_form or ContactAttemptForm(),
         "identity_form": identity_form or IdentityCheckForm(),
     }, status=status)
