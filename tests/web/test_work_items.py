@@ -1,9 +1,11 @@
 """The staff home and the actions on one work item, through htmx and plain posts."""
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import WorkItemFactory
 from vpm.practices.models import Team
@@ -49,6 +51,14 @@ def test_home_lists_my_items_and_my_teams_unclaimed_items(as_user, practice, sta
     assert [i.title for i in response.context["team_open"]] == ["Team open"]
     for absent in ["Colleague's", "Triage open", "Foreign callback"]:
         assert absent not in response.text
+
+
+def test_home_says_how_late_or_how_soon_each_item_is_due(as_user, practice, staff):
+    WorkItemFactory(practice=practice, title="Late", is_overdue=True,
+                    due_at=timezone.now() - timedelta(hours=2, minutes=5))
+    WorkItemFactory(practice=practice, title="Soon", due_at=timezone.now() + timedelta(hours=3))
+    text = as_user(staff).get(reverse("staff_home", args=[practice.slug])).text
+    assert "overdue by 2\xa0hours" in text and "in 2\xa0hours, 59\xa0minutes" in text
 
 
 def test_home_of_a_member_without_team_says_so(as_user, practice, provider):
