@@ -203,6 +203,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # No call to swagger.io's online validator: nothing leaves the deployment.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vpm.api_schema.add_shared_error_responses",
+    ],
 }
 
 # --- Celery ---------------------------------------------------------------

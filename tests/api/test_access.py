@@ -5,6 +5,7 @@ practice 403, an anonymous caller 401. Each case runs for every endpoint.
 """
 
 import pytest
+from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from tests.factories import WorkItemFactory, staff_user
@@ -170,6 +171,16 @@ def _ids(response):
 ])
 def test_malformed_ids_and_unknown_paths_get_a_json_404(api_as, practice, staff, path):
     response = api_as(staff).get(url(practice, path))
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("Not found.")
+
+
+def test_post_to_a_malformed_id_with_a_token_gets_a_json_404_not_a_csrf_page(
+        practice, staff, client):
+    token = Token.objects.create(user=staff)
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(url(practice, "work-items/abc/claim/"),
+                           HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 404
     assert response.json()["detail"].startswith("Not found.")
 

@@ -30,6 +30,13 @@ def test_schema_is_yaml_listing_every_endpoint(client):
     assert set(schema["paths"]) == OUR_PATHS
 
 
+def test_every_operation_documents_the_errors_it_can_answer(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "401", "403", "404"} <= set(operation["responses"]), (method, path)
+
+
 def test_schema_validates_without_warnings(tmp_path):
     # an endpoint without schema annotations would warn, and fail this
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "s.yml")
