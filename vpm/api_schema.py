@@ -2,7 +2,8 @@
 
 drf-spectacular documents what each view declares; the answers every endpoint
 can give (bad input, not signed in, not allowed, not found) are added here
-once, so the schema matches what clients really receive.
+once, so the schema matches what clients really receive (checked with
+schemathesis; see docs/api.md).
 """
 
 ERROR = {"$ref": "#/components/schemas/ErrorOutput"}
@@ -20,10 +21,15 @@ SHARED_ANSWERS = {
     "403": ("Signed in, but not allowed (a patient account, or two-step sign-in not set up).",
             ERROR),
     "404": ("No such practice among yours, no such object in it, or no such page.", ERROR),
+    "429": ("Too many requests: wait the seconds in the Retry-After header.", ERROR),
 }
 
 
 def add_shared_error_responses(result, generator, request, public):
+    # Bodies refuse names they do not know (vpm.api.StrictInput): say so.
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Input") and component.get("type") == "object":
+            component["additionalProperties"] = False
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})

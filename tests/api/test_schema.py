@@ -34,7 +34,9 @@ def test_every_operation_documents_the_errors_it_can_answer(client):
     schema = yaml.safe_load(client.get("/api/schema/").content)
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            assert {"400", "401", "403", "404"} <= set(operation["responses"]), (method, path)
+            assert {"400", "401", "403", "404", "429"} <= set(operation["responses"]), \
+                (method, path)
+    assert schema["components"]["schemas"]["CloseInput"]["additionalProperties"] is False
 
 
 def test_schema_validates_without_warnings(tmp_path):
