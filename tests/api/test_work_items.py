@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import PatientFactory, WorkItemFactory
+from vpm.audit.models import AuditEvent
 from vpm.practices.models import Team
 from vpm.queue.models import Kind, Status, Urgency
 
@@ -136,3 +137,17 @@ def _items(practice, owner, count):
     WorkItemFactory.create_batch(count, practice=practice, owner=owner, status=Status.CLAIMED,
                                  patient=factory.Iterator(patients))
 
+
+
+def test_reading_the_queue_is_audited(api_as, practice, staff, work_item):
+    api_as(staff).get(url(practice, "work-items/"))
+    api_as(staff).get(url(practice, f"work-items/{work_item.pk}/"))
+    events = list(AuditEvent.objects.order_by("id").values_list("action", "actor", "patient",
+                                                                "via"))
+    assert events == [("view_queue", staff.pk, None, "api"),
+                      ("view_queue", staff.pk, work_item.patient_id, "api")]
+
+
+def test_an_outsiders_queue_read_is_not_audited(api_as, practice, outsider, work_item):
+    assert api_as(outsider).get(url(practice, f"work-items/{work_item.pk}/")).status_code == 404
+    assert not AuditEvent.objects.exists()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import WorkItemFactory
+from vpm.audit.models import AuditEvent
 from vpm.practices.models import Team
 from vpm.queue.models import Status, WorkItem, WorkItemEvent
 
@@ -59,6 +60,13 @@ def test_home_says_how_late_or_how_soon_each_item_is_due(as_user, practice, staf
     WorkItemFactory(practice=practice, title="Soon", due_at=timezone.now() + timedelta(hours=3))
     text = as_user(staff).get(reverse("staff_home", args=[practice.slug])).text
     assert "overdue by 2\xa0hours" in text and "in 2\xa0hours, 59\xa0minutes" in text
+
+
+def test_opening_my_work_is_audited_and_not_cached(as_user, practice, staff, work_item):
+    response = as_user(staff).get(reverse("staff_home", args=[practice.slug]))
+    assert no_store(response)
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.practice) == ("view_queue", staff, practice)
 
 
 def test_home_of_a_member_without_team_says_so(as_user, practice, provider):

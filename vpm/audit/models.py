@@ -16,6 +16,7 @@ class AuditEvent(TenantModel):
         VIEW_FILE = "view_file", "Viewed a file"
         LIST_PATIENTS = "list_patients", "Listed patients"
         VIEW_OUTBOX = "view_outbox", "Viewed messages sent to patients"
+        VIEW_QUEUE = "view_queue", "Viewed work items (which name patients)"
         CHANGE_PATIENT = "change_patient", "Changed a patient record"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,

@@ -17,6 +17,8 @@ from vpm.api import (
     choice_field,
     conflict_on,
 )
+from vpm.audit.models import AuditEvent
+from vpm.audit.services import audit_record
 from vpm.practices.models import Team
 
 from . import services
@@ -160,6 +162,8 @@ class WorkItemListView(PracticeAPIView):
         Filters combine with AND; an unknown filter name or value is a 400.
         """
         page = self.paginate_queryset(self.get_queryset())
+        audit_record(request=request, practice=self.practice,
+                     action=AuditEvent.Action.VIEW_QUEUE, via="api")
         return self.get_paginated_response(WorkItemOutput(page, many=True).data)
 
 
@@ -177,7 +181,10 @@ class WorkItemDetailView(WorkItemView):
                    responses={200: WorkItemOutput, 404: NOT_FOUND})
     def get(self, request, practice_slug, item_id):
         """Any item of the practice, including done and cancelled ones."""
-        return Response(WorkItemOutput(self.get_object()).data)
+        item = self.get_object()
+        audit_record(request=request, practice=self.practice, patient=item.patient, obj=item,
+                     action=AuditEvent.Action.VIEW_QUEUE, via="api")
+        return Response(WorkItemOutput(item).data)
 
 
 class WorkItemClaimView(WorkItemView):
