@@ -12,4 +12,4 @@ RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build DATABASE_URL=postgres://b
     REDIS_URL=redis://build EMAIL_HOST=build python manage.py collectstatic --noinput
 USER vpm
 EXPOSE 8000
-CMD ["gunicorn", "vpm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "python:vpm.gunicorn_conf", "vpm.wsgi"]

@@ -22,7 +22,11 @@ def staff_client(as_user, staff):
 
 
 def _list(client, practice, **params):
-    return client.get(reverse("patient_list", args=[practice.slug]), params)
+    """The patient list; a search (q) is posted, as the page's form does."""
+    path = reverse("patient_list", args=[practice.slug])
+    if "q" in params:
+        return client.post(path, params)
+    return client.get(path, params)
 
 
 def _detail_url(patient):
@@ -63,6 +67,20 @@ def test_patient_list_pages_by_fifty(staff_client, practice):
     assert (len(first.context["page"]), len(second.context["page"])) == (50, 10)
     assert "Page 1 of 2" in first.text
     assert {p.pk for p in first.context["page"]}.isdisjoint(p.pk for p in second.context["page"])
+
+
+def test_search_words_never_enter_a_url(staff_client, practice):
+    # Given more Lopezes than fit on a page
+    PatientFactory.create_batch(55, practice=practice, last_name="Lopez")
+    # When I search, the results page through posted forms, not links
+    first = _list(staff_client, practice, q="lopez")
+    assert len(first.context["page"]) == 50 and "lopez" not in "".join(
+        re.findall(r'(?:href|action)="([^"]*)"', first.text)).lower()
+    second = _list(staff_client, practice, q="lopez", page="2")
+    assert len(second.context["page"]) == 5
+    # And a name put in the URL by hand is not searched for
+    assert len(staff_client.get(reverse("patient_list", args=[practice.slug]),
+                                {"q": "nobody"}).context["page"]) == 50
 
 
 def test_patient_list_shows_a_page_for_junk_page_numbers(staff_client, practice, patient):

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from vpm.audit.models import AuditEvent
 from vpm.audit.services import audit_record
@@ -19,11 +19,15 @@ PAGE_SIZE = 50
 
 @never_cache
 @staff_required
+@require_http_methods(["GET", "POST"])
 def patient_list(request, practice_slug):
-    form = PatientSearchForm(request.GET, auto_id="%s")
+    # A search is POSTed: a patient's name must not end up in a URL (browser
+    # history, server and proxy logs, Referer headers).
+    params = request.POST if request.method == "POST" else request.GET
+    form = PatientSearchForm(request.POST if request.method == "POST" else None, auto_id="%s")
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(patient_search(practice=request.practice, query=query), PAGE_SIZE) \
-        .get_page(request.GET.get("page"))
+        .get_page(params.get("page"))
     audit_record(request=request, practice=request.practice, action=AuditEvent.Action.LIST_PATIENTS)
     return render(request, "patients/list.html", {"page": page, "query": query, "form": form},
                   status=400 if form.errors else 200)
