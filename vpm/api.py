@@ -23,6 +23,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.permissions import IsAuthenticated
 
+from vpm.audit.services import audit_record
 from vpm.practices.access import PracticeAccess, practice_access_for_user
 from vpm.practices.tenancy import TenantScopeError
 
@@ -203,6 +204,12 @@ class PracticeAPIView(BaseAPIView):
 
     def get_queryset(self):
         return self.scoped_queryset(self.practice)
+
+    def audited_page_response(self, output_class, action):
+        """One page of the list, its reading recorded in the practice's audit log."""
+        page = self.paginate_queryset(self.get_queryset())
+        audit_record(request=self.request, practice=self.practice, action=action, via="api")
+        return self.get_paginated_response(output_class(page, many=True).data)
 
     def get_object(self):
         queryset = self.get_queryset()

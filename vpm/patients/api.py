@@ -108,10 +108,7 @@ class PatientListView(PracticeAPIView):
                    responses=PatientListOutput(many=True))
     def get(self, request, practice_slug):
         """Alphabetical by last name. Each call is recorded in the practice's audit log."""
-        page = self.paginate_queryset(self.get_queryset())
-        audit_record(request=request, practice=self.practice,
-                     action=AuditEvent.Action.LIST_PATIENTS, via="api")
-        return self.get_paginated_response(PatientListOutput(page, many=True).data)
+        return self.audited_page_response(PatientListOutput, AuditEvent.Action.LIST_PATIENTS)
 
 
 class PatientDetailView(PracticeAPIView):

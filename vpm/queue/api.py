@@ -161,10 +161,7 @@ class WorkItemListView(PracticeAPIView):
 
         Filters combine with AND; an unknown filter name or value is a 400.
         """
-        page = self.paginate_queryset(self.get_queryset())
-        audit_record(request=request, practice=self.practice,
-                     action=AuditEvent.Action.VIEW_QUEUE, via="api")
-        return self.get_paginated_response(WorkItemOutput(page, many=True).data)
+        return self.audited_page_response(WorkItemOutput, AuditEvent.Action.VIEW_QUEUE)
 
 
 class WorkItemView(PracticeAPIView):
