@@ -76,97 +76,252 @@ def topic(rule_id, sets_topic, priority, phrases=(), patterns=(), language=None)
 
 # --- emergency safety net ----------------------------------------------------
 
-_CHEST = r"chest|breastbone|sternum|heart"
+# Each emergency is written as families rather than sentences: a body part or
+# symptom word near a severity or distress word ("chest ... crushing",
+# "pecho ... peso"), an intent word near a method ("thinking about ... kill
+# myself"), an age near a fever, a vomiting verb near blood. A new paraphrase
+# then only needs one word from each family. Words that make a family too
+# eager are excluded inline with a lookahead ("worst(?! part)",
+# "blood(?! work| pressure)").
+
+_CHEST = r"chest|breastbone|sternum|heart(?! burn)"
 _CHEST_FEELING = (r"pain\w*|hurt\w*|ach\w*|tight\w*|pressure|press\w*|squeez\w*|crush\w*|"
-                  r"heav\w*|burn\w*|stab\w*|sharp|killing|elephant|discomfort")
+                  r"heav\w*|burn\w*|stab\w*|sharp|killing|elephant|discomfort|vise|"
+                  r"vice|clamp\w*|grip\w*|knife|tearing|ripping|explod\w*|fire|agony")
 _PECHO = r"pecho|corazon"
-_PECHO_FEELING = (r"duel\w*|dol\w*|apret\w*|apriet\w*|presion|opresion|pesad\w*|ardor|arde|"
-                  r"punzada\w*|aplast\w*|molestia\w*")
+_PECHO_FEELING = (r"duel\w*|dol\w*|apret\w*|apriet\w*|presion|opresion|opresiv[oa]|oprim\w*|"
+                  r"pesad\w*|ardor|arde|quema|quemazon|quemando|estruj\w*|punzada\w*|punza\w*|"
+                  r"pincha\w*|aplast\w*|molestia\w*|clava\w*")
+# Pain that travels to the arm or jaw is a chest-pain sign on its own.
+_RADIATES_EN = (r"(?:going|goes|went|shooting|shoots|radiates|radiating|spreads|spreading|"
+                r"spread|moving|moves|travels|traveling|travelling|runs|running) "
+                r"(?:down|up|into|to|through) (?:my|his|her|the) "
+                r"(?:left )?(?:arm|jaw)")
+_RADIATES_ES = (r"(?:se va|se me va|se le va|baja|bajando|corre|recorre|irradia\w*|"
+                r"extiende)(?: \w+){0,2} "
+                r"(?:brazo izquierdo|mandibula|quijada)")
 
 _BREATHING_TROUBLE = (r"cant|can not|couldnt|unable|hard|harder|trouble|difficult\w*|"
                       r"struggl\w*|barely|hardly|labou?red|short|shortness|gasp\w*|fight\w*")
-_BREATH = r"breath\w*|air|oxygen"
+# Whole words (not breath\w*), so that a message without any of them never
+# tries the patterns that end in them (rules.required_words).
+_BREATH = r"breath|breaths|breathe|breathes|breathed|breathing|breathless|air|oxygen"
 _RESPIRAR_TROUBLE = (r"no puedo|no puede|no podia|cuesta|costando|dificult\w*|trabajo|"
-                     r"problemas?|falta|faltando|faltaba|batall\w*|ahog\w*|alcanza")
+                     r"problemas?|falta|faltando|faltaba|batall\w*|ahog\w*|alcanza|casi no|"
+                     r"apenas|fatig\w*")
+_RETRACT_ES = (r"hunden|hunde|hundia|hundiendo|marcan|marca|marcaba|marcando|sumen|sume|"
+               r"sumia|sumiendo|jalan|jala|jalaba|jalando|meten|mete|metia|metiendo")
 _RESPIRAR = r"respirar|respiro|respira|respiracion|aire"
 
-_FACE_PART = r"face|mouth|lip|lips|smile|eye|eyelid"
-_DROOP = r"droop\w*|sag\w*|crooked|lopsided|uneven|numb\w*|fallen"
+_FACE_PART = r"face|mouth|lip|lips|smile|eye|eyelid|cheek"
+_DROOP = (r"droop\w*|sag\w*|crooked|lopsided|uneven|numb\w*|fallen|slack|paraly\w*|"
+          r"twisted")
 _LIMB = r"arm|arms|leg|legs|hand|hands|face|side|foot"
 _WEAK = r"numb\w*|weak\w*|tingl\w*|paraly\w*|limp|dead|heavy"
-_CARA = r"cara|boca|labio|labios|ojo|parpado"
-_CAIDA = r"caid[oa]|chuec[oa]|chueque\w*|torcid[oa]|dormid[oa]|adormecid[oa]|entumid[oa]"
-_MIEMBRO = r"brazo|brazos|pierna|piernas|mano|manos|lado|cara|pie"
-_DEBIL = (r"durmio|dormid[oa]|adormecid[oa]|entumid[oa]|entumi\w*|paralizad[oa]|debil|"
-          r"no (?:lo|la|los|las) (?:puedo|puede) mover|no (?:siento|siente)")
+# A limb that stops doing its job (never "side": "left side of the screen").
+_LIMB_PART = r"arm|arms|leg|legs|hand|hands|foot"
+_FAILS = (r"dropp\w*|dragg\w*|clums\w*|useless|not working|wont work|doesnt work|"
+          r"isnt working|gave out|giving out|wont move|not moving")
+# One arm and leg on the same side.
+_ARM_AND_LEG = (r"(?:left|right) (?:arm|hand|leg|foot) (?:and|n) (?:my |his |her |the )?"
+                r"(?:arm|hand|leg|foot)")
+_CARA = r"cara|boca|labio|labios|ojo|parpado|mejilla|sonrisa"
+_CAIDA = (r"caid[oa]|chuec[oa]|chueque\w*|torcid[oa]|torci\w*|tuerce|dormid[oa]|"
+          r"adormecid[oa]|entumid[oa]|ladead[oa]|desviad[oa]|paralizad[oa]")
+_MIEMBRO = r"brazo|brazos|pierna|piernas|mano|manos|lado|cara|pie|mitad|medio cuerpo"
+_DEBIL = (r"durmio|dormid[oa]|adormecid[oa]|adormeci\w*|entumid[oa]|entumi\w*|paralizad[oa]|"
+          r"debil|no (?:lo|la|los|las) (?:puedo|puede) mover|no (?:siento|siente)")
 
-_FALL_EN = (r"fell|fall|fallen|falling|hit (?:my|his|her|their) head|head injury|"
-            r"bumped (?:my|his|her|their) head|hit (?:his|her|my) head")
-_CONFUSED_EN = (r"confused|confusion|disoriented|not making sense|isnt making sense|"
-                r"making no sense|doesnt make sense|doesnt know where|dont know where|"
-                r"doesnt recognize|not acting right|acting strange|acting weird|drowsy|"
-                r"cant remember|slurring")
-_FALL_ES = (r"se cayo|me cai|se callo|se cae|caida|golpe en la cabeza|golpeo la cabeza|"
-            r"pego en la cabeza|se pego en la cabeza")
-_CONFUSED_ES = (r"confundid[oa]|desorientad[oa]|no sabe donde|no reconoce|no me reconoce|"
-                r"habla raro|no tiene sentido|dice cosas sin sentido|somnolient[oa]")
+_FALL_EN = (r"(?<!last )(?<!this )(?<!next )fall(?! asleep)|fell(?! asleep| behind| apart)|"
+            r"fallen|falling(?! asleep| out)|tripped|slipped|"
+            r"head injury|(?:bumped|banged|smacked|knocked|cracked|hit) (?:my|his|her|their) "
+            r"head|hit the (?:floor|ground|pavement)|car accident|car crash")
+_CONFUSED_EN = (r"confus\w*|disorient\w*|(?:not|isnt|doesnt|dont|no) (?:making|make|makes) "
+                r"(?:any )?sense|making no sense|doesnt know where|dont know where|"
+                r"(?:doesnt|didnt) know (?:who|where|what day|what year)|doesnt recogni[sz]e|"
+                r"not acting right|acting strange|acting weird|not (?:himself|herself)|"
+                r"drowsy|(?:cant|doesnt) remember|slurr\w*|cant think (?:straight|clearly)|"
+                r"not thinking straight|out of it|dazed|groggy|loopy|(?:seeing|sees) double|"
+                r"double vision|keeps? repeating|asking the same")
+# ... or drowsy, not answering properly, not themselves
+_ALTERED_EN = (r"(?:cant|wont) stay awake|pass out|passed out|knocked out|blacked out|out cold|"
+               r"not acting like (?:himself|herself|themselves|him|her)|mumbl\w*|"
+               r"sleepy|"
+               r"(?:wont|not|isnt|doesnt|cant) (?:answer|answering|respond|responding)(?: me| us)? "
+               r"(?:properly|right|normally|correctly|clearly)")
+# The same signs when they come before the fall ("passed out and fell"); the
+# ones that start with "not"/"wont" only count after it, so that this pattern
+# is not tried at every "not".
+_ALTERED_EN_FIRST = (r"pass out|passed out|knocked out|blacked out|out cold|mumbl\w*|sleepy")
+_CONFUSED_EN_FIRST = (r"confus\w*|disorient\w*|making no sense|acting strange|acting weird|"
+                      r"drowsy|slurr\w*|out of it|dazed|groggy|loopy|(?:seeing|sees) double|"
+                      r"double vision|keeps? repeating|asking the same")
+# After a blow to the head, vomiting or sleepiness is a red flag too.
+_HEAD_HIT_EN = (r"hit (?:my|his|her|their) head|head injury|(?:bumped|banged|smacked|knocked|"
+                r"cracked) (?:my|his|her|their) head|fell on (?:my|his|her|their) head|"
+                r"landed on (?:my|his|her|their) head")
+_HEAD_RED_FLAG_EN = (r"vomit\w*|throwing up|threw up|throw up|puk\w*|sleepy|"
+                     r"keeps? falling asleep|blurry|double vision|seeing double|"
+                     r"bleeding from (?:the|his|her|my) ear")
+# Without the pronoun ("cayo", not "se cayo"): the words are distinctive, so the
+# patterns are indexed by them and not tried at every "se" or "me".
+_FALL_ES = (r"cayo|cai|callo|cae|caida(?! de(?:l)? (?:pelo|cabello))|golpe en la cabeza|"
+            r"golpeo|pego en la cabeza|resbalo|resbale|tropezo|tropece|dio un golpe|di un golpe|"
+            r"azoto|accidente|choque")
+# Two groups of at most 32 words: a longer list first in a pattern would be
+# indexed by partial words (rules.literal_prefixes caps the prefixes at 64).
+_CONFUSED_ES = (r"confundid[oa]|desorientad[oa]|somnolient[oa]|atontad[oa]|aturdid[oa]|"
+                r"incoherente|incoherentes|desvaria|desvariando|desmayo|desmayado|desmayada|"
+                r"habla raro|ve doble|vision doble|mirada perdida|como ido|como ida|"
+                r"como perdid[oa]")
+_CONFUSED_NO_ES = (r"no sabe (?:donde|quien|que dia|en que dia|que ano|en donde)|no reconoce|"
+                   r"no me reconoce|no se acuerda|no recuerda|no tiene sentido|no despierta|"
+                   r"no reacciona|dice cosas sin sentido|dice cosas raras")
+_HEAD_HIT_ES = (r"golpe en la cabeza|golpeo la cabeza|pego en la cabeza|dio en la cabeza|"
+                r"cayo de cabeza|lastimo la cabeza|pegue en la cabeza")
+_HEAD_RED_FLAG_ES = (r"vomit\w*|mucho sueno|muy dormid[oa]|ve borroso|ve doble|"
+                     r"sangre por (?:el oido|la nariz)")
 
-_PILLS = (r"pills|meds|medication|medications|medicine|tablets|xanax|tylenol|advil|"
-          r"ibuprofen|acetaminophen|aspirin|oxy\w*|percocet|sleeping pills|insulin")
-_LOTS_OF = (r"all|too many|too much|a bunch|a lot|a handful|the whole|a whole|an entire|"
-            r"the entire|extra|1[5-9]|[2-9][0-9]|[1-9][0-9][0-9]")
+_PILLS = (r"pills?|meds|medication|medications|medicine|tablets|capsules|xanax|tylenol|advil|"
+          r"aleve|ibuprofen|acetaminophen|aspirin|oxy\w*|percocets?|percs|norco|vicodin|"
+          r"tramadol|fentanyl|heroin|ativan|klonopin|valium|ambien|benadryl|seroquel|"
+          r"trazodone|gabapentin|lithium|zoloft|prozac|sertraline|lexapro|adderall|melatonin|"
+          r"nyquil|sleeping pills|sleeping meds|pain pills|painkillers|pain killers|"
+          r"antidepressants|insulin")
+_LOTS_OF = (r"all|too many|too much|a bunch|a lot|a handful|handful|the whole|a whole|"
+            r"an entire|the entire|extra|a ton|tons|1[5-9]|[2-9][0-9]|[1-9][0-9][0-9]")
+_POISON_EN = (r"bleach|poison|rat poison|antifreeze|drano|lye|pesticide|weed killer|roundup|"
+              r"windshield fluid|lighter fluid|tide pods?|detergent pods?")
+_PASTILLAS = (r"pastillas?|pildoras?|medicinas?|medicamentos?|tabletas|capsulas|frasco|bote|"
+              r"caja|clonazepam|rivotril|tylenol|paracetamol|ibuprofeno|aspirinas?|insulina")
+_VENENO = r"veneno|raticida|matarratas|cloro|insecticida|anticongelante|lejia"
 
-_AGE_EN = (
-    r"newborn|new born|"
-    r"(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-    r" (?:day|days|week|weeks) old|"
-    r"(?:1|2|one|two) (?:month|months) old|"
-    r"(?:baby|infant|son|daughter) is (?:[1-9]|1[0-2]|one|two|three|four|five|six) "
-    r"(?:days|weeks)|(?:baby|infant|son|daughter) is (?:1|2|one|two) months?"
+_NUM_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|couple|few"
+_NUM_1_12 = r"[1-9]|1[0-2]|" + _NUM_WORDS
+# Keep each number alternation under 64 literal starts (rules.literal_prefixes),
+# or the engine cannot index the pattern and has to scan the whole text with it.
+_NUM_DAYS = r"[1-3][0-9]|[1-9]|" + _NUM_WORDS + r"|fifteen|twenty|thirty|forty"
+_BABY_EN = r"baby|infant|son|daughter|newborn"
+# Ages under about three months, in separate alternations to keep patterns short.
+_AGES_EN = (
+    r"newborn|new born|(?:1|2|one|two) (?:month|months) old|month old",
+    rf"(?:{_NUM_DAYS}) (?:day|days) old|(?:{_NUM_1_12}) (?:week|weeks) old",
+    r"[4-8][0-9] days old",
+    rf"(?:{_BABY_EN}) is (?:only |just )?(?:(?:{_NUM_DAYS}) days|(?:{_NUM_1_12}) weeks|"
+    r"(?:1|2|one|two) months?)",
+    rf"born (?:(?:{_NUM_DAYS}) (?:days|weeks) ago|last week|this week|yesterday)",
 )
-_AGE_ES = (
-    r"recien nacid[oa]|"
-    r"(?:[1-9]|[1-2][0-9]|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez) "
-    r"(?:dia|dias|semana|semanas) de (?:nacid[oa]|edad)|"
-    r"(?:bebe|bebita|bebito|nina|nino|hij[oa]) de "
-    r"(?:[1-9]|1[0-2]|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez) "
-    r"(?:dia|dias|semana|semanas)|"
-    r"(?:bebe|bebita|bebito|nina|nino|hij[oa]) de (?:1|2|un|dos) mes(?:es)?|"
-    r"(?:bebe|bebita|bebito|nina|nino) tiene "
-    r"(?:[1-9]|1[0-2]|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez) "
-    r"(?:dia|dias|semana|semanas)|"
-    r"(?:bebe|bebita|bebito|nina|nino) tiene (?:1|2|un|dos) mes(?:es)?|"
-    r"de (?:1|2|un|dos) mes(?:es)? de nacid[oa]"
+_NUM_ES = (r"[1-9]|1[0-2]|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
+           r"unos|unas|pocos|pocas")
+_NUM_DIAS_ES = (r"[1-3][0-9]|[1-9]|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
+                r"once|doce|unos|unas|pocos|pocas|quince|veinte|treinta|cuarenta")
+_BEBE = r"bebe|bebita|bebito|nina|nino"
+_AGES_ES = (
+    r"recien nacid[oa]|nacio (?:ayer|antier|la semana pasada)",
+    rf"(?:{_BEBE}|hij[oa]|nieto|nieta) de (?:(?:{_NUM_DIAS_ES}) (?:dia|dias)|"
+    rf"(?:{_NUM_ES}) (?:semana|semanas)|(?:1|2|un|dos) mes(?:es)?|mes y medio)",
+    rf"(?:{_BEBE}) tiene (?:(?:{_NUM_DIAS_ES}) (?:dia|dias)|(?:{_NUM_ES}) (?:semana|semanas)|"
+    r"(?:1|2|un|dos) mes(?:es)?)",
+    rf"nacio hace (?:{_NUM_DIAS_ES}) (?:dia|dias|semana|semanas)",
 )
+# "15 dias de nacido": written before the fever, and starting with a number, so
+# only in that order (fever first it would be tried at every "fiebre").
+_AGE_DE_NACIDO_ES = (
+    rf"(?:{_NUM_DIAS_ES}) (?:dia|dias) de (?:nacid[oa]|edad)|"
+    rf"(?:{_NUM_ES}) (?:semana|semanas) de (?:nacid[oa]|edad)|"
+    r"(?:1|2|un|dos) mes(?:es)? de nacid[oa]|mes y medio de nacid[oa]"
+)
+# The same ages in one shorter alternation, for the fever-first order.
+_AGE_EN_SHORT = (rf"newborn|new born|(?:[1-9]|[1-8][0-9]|{_NUM_WORDS}) (?:day|days|week|weeks) old|"
+                 r"(?:1|2|one|two) months? old|just born|born (?:last week|this week|yesterday)|"
+                 rf"(?:{_BABY_EN}) is (?:only |just )?(?:[1-9]|[1-8][0-9]|{_NUM_WORDS}) "
+                 r"(?:days|weeks)")
+_AGE_ES_SHORT = (r"recien nacid[oa]|nacio (?:ayer|antier|la semana pasada|hace)|mes y medio|"
+                 rf"(?:{_BEBE}) (?:de|tiene) (?:{_NUM_DIAS_ES}) (?:dia|dias|semana|semanas)|"
+                 rf"(?:hijo|hija|nieto|nieta) de (?:{_NUM_DIAS_ES}) (?:dia|dias|semana|semanas)|"
+                 rf"(?:{_BEBE}|hijo|hija) (?:de|tiene) (?:1|2|un|dos) mes(?:es)?")
+_FEVER_EN = (r"fever|feverish|temperature|feels hot|feels warm|hot to the touch|burning up|"
+             r"rectal|rectally|10[0-5]|3[89]")
+_FEVER_ES = r"fiebre|temperatura|caliente|ardiendo|hirviendo|3[89]"
+# "blood" that is not a test, a pressure or a sugar.
+# Fainting, or towels used up, before or after the bleeding.
+_BLEEDING_AFTERMATH_EN = (r"faint|fainting|lightheaded|light headed|pass out|passing out|"
+                          r"(?:[2-9]|two|three|four|five|several|multiple|many) (?:towels|bandages|"
+                          r"gauze|pads|paper towels|rags|dish towels|shirts)")
+_BLEEDING_SIGNS_EN = (r"pouring|gushing|spurting|squirting|everywhere|nonstop|non stop|constantly|"
+                      r"like a faucet|pumping|pulsing|fast|quickly|heavily|profusely|"
+                      r"(?:running|pouring|streaming|dripping|dripped|ran) down (?:my|his|her|their|"
+                      r"the) (?:leg|legs|arm|arms|face|neck|hand)|an hour|1 hour|one hour|hours|"
+                      r"half an hour|[2-9] hours|two hours|three hours|[2-5][05] minutes|"
+                      r"thirty minutes|forty five minutes|" + _BLEEDING_AFTERMATH_EN)
+_ALERGIA = (r"alergi(?:a|co|ca)|reaccion|picadura|pico|abeja|avispa|cacahuate|cacahuates|"
+            r"mani|nuez|nueces|camaron|camarones|mariscos")
+_BLOOD = (r"blood(?! (?:work|test|tests|sugar|sugars|pressure|type|draw|glucose|count|panel|"
+          r"results|thinner|thinners|bank|donation|drive))")
 
 EMERGENCY_RULES = [
     emergency(
         "em_chest_pain_en", "en", "Chest pain, pressure or tightness; heart attack.",
-        phrases=["heart attack", "elephant on my chest", "elephant sitting on my chest",
-                 "pain going down my left arm", "pain down my left arm",
-                 "pain in my left arm and jaw"],
+        phrases=["heart attack", "cardiac arrest", "elephant on my chest",
+                 "elephant sitting on my chest", "pain going down my left arm",
+                 "pain down my left arm", "pain in my left arm and jaw"],
         patterns=[*near(_CHEST, _CHEST_FEELING, 5, stop=SAME_PHRASE),
                   r"(?:clutching|grabbing|holding) (?:my|his|her|their) chest",
-                  r"(?:sitting|sat|standing|weight) on (?:my|his|her|their) chest"],
+                  r"(?:sitting|sat|standing|weight|parked|stepping|pressing|pushing|crushing) "
+                  r"on (?:my|his|her|their) chest",
+                  rf"chest (?:and|n) (?:my |his |her )?(?:left )?(?:arm|arms|jaw|back|shoulder|"
+                  rf"neck){gap(3)} (?:{_CHEST_FEELING})",
+                  r"jaw (?:and|n) (?:my |his |her |the )?left (?:arm|shoulder)",
+                  r"left (?:arm|shoulder) (?:and|n) (?:my |his |her |the )?jaw",
+                  _RADIATES_EN,
+                  # a simile about the chest: "like a belt around his chest"
+                  r"(?:(?<=feel )|(?<=feels )|(?<=felt )|(?<=feeling )|(?<=its )|(?<=is ))like "
+                  r"(?:a|an|someone|somebody|something)(?: \w+){1,4} (?:on|in|around|across) "
+                  r"(?:my|his|her|their|the) chest"],
     ),
     emergency(
         "em_chest_pain_es", "es", "Dolor, presion u opresion en el pecho; infarto.",
-        phrases=["infarto", "ataque al corazon", "ataque cardiaco"],
-        patterns=near(_PECHO, _PECHO_FEELING, 5, stop=SAME_PHRASE),
+        phrases=["infarto", "ataque al corazon", "ataque cardiaco", "paro cardiaco"],
+        patterns=[*near(_PECHO, _PECHO_FEELING, 5, stop=SAME_PHRASE),
+                  *near("pecho", r"peso|pesa", 4, stop=SAME_PHRASE), _RADIATES_ES,
+                  # a simile about the chest: "como un fierro en el pecho"
+                  r"(?:(?<=siento )|(?<=sentia )|(?<=siente )|(?<=es )|(?<=era ))como "
+                  r"(?:un|una|si|que)(?: \w+){1,4} (?:en|sobre) (?:el|mi|su) pecho"],
     ),
     emergency(
         "em_breathing_en", "en", "Trouble breathing, choking, blue lips.",
         phrases=["gasping for air", "suffocating", "smothering", "turning blue", "choking",
                  "stopped breathing", "not breathing", "breathing through a straw",
                  "ribs are sucking in", "ribs sucking in", "wheezing badly", "gurgling",
-                 "having an asthma attack", "asthma attack right now", "grunting"],
+                 "having an asthma attack", "asthma attack right now", "grunting",
+                 "breathless", "nostrils flaring", "flaring nostrils",
+                 "cant stop wheezing"],
         patterns=[rf"(?:{_BREATHING_TROUBLE}){gap(4)} (?:{_BREATH})",
                   r"(?:cant|unable to|not able to) (?:talk|speak) in (?:full |whole )?sentences",
-                  rf"lips{gap(3)} (?:blue|purple|gray|grey)",
+                  r"not enough (?:air|oxygen|breath)",
+                  rf"(?:lips|face|mouth){gap(3)} (?:blue|bluish|purple|"
+                  r"gray|grey|dusky)",
+                  r"(?:turning|turned|going|went) (?:blue|bluish|purple)",
                   rf"(?:breathing|breath){gap(3)} (?:hard|difficult|labored|laboured|fast|weird|"
-                  r"funny|strange|noisy|shallow)",
+                  r"funny|strange|noisy|shallow|rapid|quick|rattl\w*|wheezy|struggl\w*|"
+                  r"a struggle|an effort|effort)",
+                  rf"breathing{gap(2)} (?:terrible|terribly|awful|bad|badly|scary)",
                   rf"(?:inhaler|nebulizer|albuterol|rescue){gap(3)} (?:isnt|not|doesnt|wont|"
-                  r"didnt|is not) (?:working|helping|help|work)"],
+                  r"didnt|is not) (?:working|helping|help|work)",
+                  rf"(?:out of breath|winded|puffing){gap(4)} (?:just|even|sitting|walking|"
+                  r"talking|resting|at rest|lying|laying|doing nothing|all the time|getting worse)",
+                  rf"(?:ribs|chest|skin|neck|belly|stomach){gap(3)} (?:(?:sucking|sucks|sucked|"
+                  r"pulling|pulls|caving|caves|sinking|sinks) in)",
+                  rf"wheez\w*{gap(2)} (?:bad|badly|real bad|really bad|so bad|terrible|terribly|"
+                  r"severe\w*|nonstop|non stop|constantly|worse)",
+                  rf"(?:lungs?){gap(3, stop=SAME_PHRASE)} (?:tight\w*|closing|clos\w* up|"
+                  r"collaps\w*|on fire|filling)",
+                  r"suffocat\w*|smother\w*|(?:feel|feels|felt) like (?:im|i am|hes|shes) drowning",
+                  rf"(?:talk|talking|speak|speaking|say|sentence|sentences|words){gap(6)} "
+                  r"(?:stop|stopping|pause|pausing)(?: and)? (?:to )?(?:breathe|catch|get (?:my|his|her) "
+                  r"breath|get air)",
+                  r"(?:cant|couldnt|unable to|barely|hardly) (?:finish|complete|get through) "
+                  r"(?:a |my |his |her )?sentences?"],
     ),
     emergency(
         "em_breathing_es", "es", "Dificultad para respirar, ahogo, labios morados.",
@@ -175,13 +330,24 @@ EMERGENCY_RULES = [
                  "asfixiando", "labios morados", "se esta poniendo morado",
                  "se esta poniendo morada", "ataque de asma", "me siento ahogada",
                  "me siento ahogado", "se siente ahogada", "se siente ahogado",
-                 "se le hunden las costillas"],
+                 "se le hunden las costillas", "se me cierra el pecho", "se le cierra el pecho",
+                 "me quedo sin aire", "se queda sin aire", "me quede sin aire"],
         patterns=[rf"(?:{_RESPIRAR_TROUBLE}){gap(3)} (?:para )?(?:{_RESPIRAR})",
                   r"no (?:puedo|puede|podia) (?:agarrar|jalar|tomar|meter|sacar) (?:el )?aire",
+                  r"no (?:agarro|agarra|jalo|jala) (?:el )?aire",
                   r"no (?:me|le) (?:llega|entra|alcanza) (?:el )?aire",
-                  r"respira(?:ndo)? (?:con dificultad|muy rapido|con trabajo)",
+                  r"no (?:puedo|puede|podia|pudo)(?: \w+){0,2} ni respirar",
+                  rf"respira(?:ndo|ba)?{gap(2)} (?:dificultad|rapid\w*|agitad\w*|trabajo|"
+                  r"esfuerzo|ruido|entrecortad[oa]|raro|feo)",
+                  r"sin (?:aire|respiracion)(?! acondicionado)",
                   rf"(?:inhalador|nebulizador|bomba){gap(3)} no (?:le |me )?(?:sirve|funciona|"
-                  r"ayuda|hace efecto)"],
+                  r"ayuda|hace efecto)",
+                  rf"costillas{gap(3)} (?:{_RETRACT_ES})",
+                  rf"(?:{_RETRACT_ES}){gap(5)} costillas",
+                  rf"(?:labios|boca|cara|unas|dedos){gap(3)} (?:morad[oa]s?|azul\w*|gris\w*)",
+                  r"se (?:esta poniendo|puso|pone|le pusieron|le ponen) (?:los labios )?"
+                  r"(?:morad[oa]s?|azul\w*)",
+                  r"asfixi\w*|ahog(?:o|a|an|ando|ada|ado|arme|arse)"],
     ),
     emergency(
         "em_stroke_en", "en", "Stroke signs: face drooping, slurred speech, one-sided "
@@ -189,22 +355,52 @@ EMERGENCY_RULES = [
         phrases=["having a stroke", "stroke symptoms", "think its a stroke",
                  "slurred speech", "slurring", "speech is slurred", "words are slurred",
                  "talking funny", "talking weird", "talking strange", "cant talk right",
-                 "cant speak right", "cant speak clearly", "cant get words out"],
+                 "cant speak right", "cant speak clearly", "cant get words out",
+                 "talking like hes drunk", "talking like shes drunk", "sounds drunk"],
         patterns=[rf"(?:{_FACE_PART}){gap(3)} (?:{_DROOP})",
                   rf"(?:droop\w*|sagging|lopsided){gap(3)} (?:{_FACE_PART})",
                   rf"(?:{_WEAK}){gap(4)} (?:left|right|one) (?:{_LIMB})",
                   rf"(?:left|right|one) (?:{_LIMB}){gap(5)} (?:{_WEAK})",
+                  rf"(?:dropp\w*|dragg\w*|clums\w*|useless){gap(4)} (?:left|right|one) "
+                  rf"(?:{_LIMB_PART})",
+                  rf"(?:left|right|one) (?:{_LIMB_PART}){gap(5)} (?:{_FAILS})",
                   rf"(?:sudden|suddenly)(?: \w+){{0,2}} (?:{_WEAK}|confused|cant talk|cant speak|"
                   r"cant see|blind)",
                   rf"(?:cant|couldnt|unable to) (?:lift|move|feel|raise|use){gap(2)} "
                   rf"(?:{_LIMB})",
                   rf"(?:cant|cannot|couldnt|trouble|hard time|unable to){gap(2)} "
                   r"(?:find|get|say|form)(?: \w+){0,2} words",
-                  rf"(?:speech|words|talking){gap(3)} (?:slurred|weird|strange|funny|garbled|off|"
-                  r"jumbled|mixed up|nonsense)",
+                  rf"(?:speech|words|sentences){gap(4)} (?:slurred|weird|strange|funny|garbled|off|"
+                  r"jumbled|mixed up|all mixed|nonsense|gibberish|wrong|backwards|scrambled|"
+                  r"messed up)",
+                  rf"(?:talking|talks|speaking|speaks){gap(2)} (?:slurred|weird|strange|funny|"
+                  r"garbled|jumbled|mixed up|nonsense|gibberish|backwards|scrambled)",
+                  r"(?:talk\w*|speak\w*|says|saying|speech|words)(?: \w+){0,2} "
+                  r"(?:gibberish|nonsense)",
+                  r"(?:cant|couldnt|cannot|hard to) understand(?: \w+){0,3} (?:hes|shes|he is|"
+                  r"she is|he|she) (?:saying|says|talking|trying to say)",
                   r"(?:arm|arms|leg|legs|hand|face)(?: is| feels| went| has gone)? "
                   r"(?:limp|paralyzed)",
-                  r"(?:suddenly|all of a sudden) (?:confused|cant talk|cant speak|cant see)"],
+                  rf"(?:half|one side)(?: of)? (?:my|his|her|the) (?:face|body|mouth)"
+                  rf"{gap(3)} (?:{_DROOP}|{_WEAK})",
+                  r"(?:suddenly|all of a sudden|out of nowhere) (?:confused|cant talk|cant speak|"
+                  r"cant see)",
+                  r"confused (?:all of a sudden|out of nowhere|suddenly)",
+                  r"(?:saying|says|using|uses|said) (?:the )?wrong words",
+                  *near(r"numb\w*|weak\w*|droop\w*|tingl\w*",
+                        r"cant talk|cant speak|cant get (?:the )?words out|slurr\w*|talking funny|"
+                        r"talking weird|wrong words", 8),
+                  r"(?:cant|couldnt|unable to|wont) (?:smile|close (?:his|her|my) eye|raise "
+                  r"(?:his|her|my) eyebrows?)",
+                  rf"smile{gap(3)} (?:crooked|uneven|lopsided|droop\w*|one sided|wrong|off)",
+                  rf"(?:cant|couldnt|unable to|wont) (?:move|feel|lift|use|smile|raise|grip|hold)"
+                  rf"{gap(3)} (?:on )?(?:the |my |his |her )?(?:left|right|one) side",
+                  *near(r"dropp\w*|drops|dropped",
+                        r"smile|speech|slurr\w*|(?:left|right|one) side|confused", 10),
+                  # one arm and leg on the same side
+                  rf"(?:{_ARM_AND_LEG}){gap(8)} (?:numb\w*|weak\w*|tingl\w*|heavy|dead|wont|cant|"
+                  r"arent mine|not mine|useless|asleep|feel (?:weird|strange|funny|wrong))",
+                  rf"(?:numb\w*|weak\w*|tingl\w*|heavy|dead|useless){gap(8)} (?:{_ARM_AND_LEG})"],
     ),
     emergency(
         "em_stroke_es", "es", "Signos de derrame: cara caida, habla arrastrada, debilidad o "
@@ -212,41 +408,73 @@ EMERGENCY_RULES = [
         phrases=["derrame cerebral", "embolia", "le dio un derrame", "me esta dando un derrame",
                  "le esta dando un derrame", "habla arrastrada", "arrastra las palabras",
                  "arrastrando las palabras", "habla raro", "habla rara", "habla chistoso",
-                 "no puede hablar bien", "no puedo hablar bien", "no encuentra las palabras"],
+                 "no puede hablar bien", "no puedo hablar bien", "no encuentra las palabras",
+                 "no se le entiende",
+                 "habla como borracho", "habla como borracha", "se le traba la lengua",
+                 "lengua trabada", "arrastra la lengua", "dice incoherencias",
+                 "habla incoherente", "dice palabras raras"],
         patterns=[*near(_CARA, _CAIDA, 3, stop=SAME_PHRASE),
                   r"(?:cayo|callo) (?:la cara|la boca|de un lado)",
+                  rf"(?:{_CARA}){gap(3)} de lado",
                   rf"(?:{_DEBIL}){gap(4)} (?:un lado|lado izquierdo|lado derecho|el brazo|"
-                  r"la pierna|la mano|la cara|el pie)",
-                  rf"(?:un lado|lado izquierdo|lado derecho){gap(5)} (?:{_DEBIL})",
+                  r"la pierna|la mano|la cara|el pie|medio cuerpo|la mitad)",
+                  rf"(?:un lado|lado izquierdo|lado derecho|medio cuerpo|mitad del cuerpo|"
+                  rf"mitad de la cara|media cara){gap(5)} (?:{_DEBIL}|{_CAIDA})",
                   r"no (?:puede|puedo|podia) (?:mover|levantar|sentir)(?: \w+){0,2} "
                   rf"(?:{_MIEMBRO})",
-                  r"de repente no (?:puedo|puede) (?:hablar|ver|caminar|mover)"],
+                  rf"(?:perdio la|perdi la|sin) fuerza{gap(3)} (?:{_MIEMBRO})",
+                  rf"(?:no tiene|no tengo|le falta|me falta) fuerza{gap(3)} (?:{_MIEMBRO})",
+                  r"(?:de repente|de golpe|de la nada)(?: \w+){0,2} (?:no (?:puedo|puede) "
+                  r"(?:hablar|ver|caminar|mover|sentir)|se (?:le|me) (?:durmio|adormecio|entumio)|"
+                  r"habla raro)"],
     ),
     emergency(
         "em_bleeding_en", "en", "Severe bleeding that does not stop.",
-        phrases=["bleeding a lot", "bleeding alot", "bleeding heavily", "bleeding heavy",
+        phrases=["bleeding a lot", "bleeding heavily", "bleeding heavy",
                  "heavy bleeding", "severe bleeding", "bleeding badly", "bleeding really bad",
                  "bleeding so much", "blood everywhere", "gushing", "spurting",
                  "soaked through", "soaking through", "losing a lot of blood", "so much blood",
                  "lots of blood", "bleeding through", "keeps bleeding", "keep bleeding",
-                 "still bleeding", "hemorrhage", "hemorrhaging"],
-        patterns=[rf"bleed\w*{gap(8)} (?:wont|will not|doesnt|does not|cant|isnt|not|hasnt) "
-                  r"stop(?:ping|ped)?",
+                 "still bleeding", "hemorrhage", "hemorrhaging", "bleeding out", "bled through",
+                 "pool of blood", "puddle of blood", "blood all over", "covered in blood",
+                 "bleeding like crazy", "wont clot", "hit an artery", "cut an artery"],
+        # Patterns that start with "blood" are tried at every "blood" ("blood work",
+        # "blood pressure"), so the severity signs are one alternation, not one
+        # pattern each.
+        patterns=[rf"(?:bleed\w*|{_BLOOD}){gap(8)} (?:wont|will not|doesnt|does not|cant|isnt|not|"
+                  r"hasnt|never) (?:stop|stops|stopping|stopped|quit|quits|quitting|slow|slowing|"
+                  r"clot|clotting|let up|ease up)",
+                  rf"(?:bleed\w*|{_BLOOD}){gap(6)} (?:{_BLEEDING_SIGNS_EN})",
+                  rf"(?:{_BLEEDING_AFTERMATH_EN}){gap(8)} (?:bleed\w*|{_BLOOD})",
+                  rf"(?:pressing|holding pressure|applying pressure|put pressure|putting pressure|"
+                  rf"held pressure|pressed){gap(3)} (?:[1-5][0-9]|ten|fifteen|twenty|thirty|an|half an) "
+                  r"(?:minutes|hour)",
+                  r"bleeding and bleeding",
                   r"(?:wont|cant|cannot|will not|doesnt|couldnt) (?:stop|get) (?:the |it to stop )?"
                   r"bleed\w*",
                   rf"soak\w*{gap(3)} (?:bandages?|towels?|pads?|gauze)",
-                  rf"(?:blood|bleeding){gap(3)} (?:pouring|gushing|spurting|squirting|everywhere|"
-                  r"nonstop|non stop|constantly)"],
+                  r"(?:lost|losing|lose) (?:a lot of|alot of|so much|too much|tons of|lots of) blood"],
     ),
     emergency(
         "em_bleeding_es", "es", "Sangrado fuerte que no para.",
         phrases=["sangrando mucho", "sangra mucho", "sangrado abundante", "sangrado fuerte",
                  "sangrado muy fuerte", "mucha sangre", "hemorragia", "sangrando demasiado",
-                 "sale mucha sangre", "se desangra", "se esta desangrando", "chorros de sangre"],
+                 "sale mucha sangre", "se desangra", "se esta desangrando", "chorros de sangre",
+                 "charco de sangre", "sangre por todos lados", "sangre por todas partes",
+                 "perdio mucha sangre", "perdi mucha sangre"],
         patterns=[rf"sangr\w*{gap(6)} no (?:para|deja|se detiene|se quita|se para|paraba)",
                   r"sangr\w* (?:mucho|muchisimo|demasiado|bastante|sin parar|a chorros)",
                   rf"no (?:para|deja|dejo|paraba|se detiene|se para)(?: de)?{gap(2)} "
-                  r"(?:sangr\w*|salir sangre)"],
+                  r"(?:sangr\w*|salir sangre)",
+                  rf"empap\w*{gap(3)} (?:de sangre|toallas?|vendas?|gasas?|trapos?)",
+                  rf"sangr(?:ando|a|o|an|ado){gap(4)} (?:una hora|media hora|horas|[2-9] horas|dos horas|"
+                  r"tres horas|[2-5][05] minutos)",
+                  rf"(?:hora|horas){gap(2)} sangrando",
+                  rf"(?:brota\w*|chorrea\w*|escurre|escurriendo){gap(2)} sangre",
+                  r"sangra y sangra|sangrando y sangrando",
+                  *near(r"sangr\w*|herida|cortada",
+                        r"(?:[2-9]|dos|tres|cuatro|cinco|varias|muchas) (?:toallas|gasas|vendas|"
+                        r"trapos|toallitas|servilletas|curitas)", 10)],
     ),
     emergency(
         "em_unconscious_en", "en", "Fainting, loss of consciousness, confusion after a fall.",
@@ -254,11 +482,23 @@ EMERGENCY_RULES = [
                  "lost consciousness", "loss of consciousness", "unconscious", "knocked out",
                  "wont wake up", "cant wake him", "cant wake her", "not waking up",
                  "unresponsive", "collapsed", "found on the floor", "found her on the floor",
-                 "found him on the floor", "dont want to wake up"],
-        patterns=[*near(_FALL_EN, _CONFUSED_EN, 10),
+                 "found him on the floor", "dont want to wake up", "out cold",
+                 "knocked unconscious", "wont come to", "having a seizure", "convulsing", "eyes rolled back", "went limp"],
+        patterns=[rf"(?:{_FALL_EN}){gap(10)} (?:{_CONFUSED_EN})",
+                  rf"(?:{_CONFUSED_EN_FIRST}){gap(10)} (?:{_FALL_EN})",
+                  rf"(?:not|isnt|doesnt|wasnt) (?:making|make|makes) (?:any )?sense{gap(10)} "
+                  rf"(?:{_FALL_EN})",
+                  rf"(?:{_FALL_EN}){gap(10)} (?:{_ALTERED_EN})",
+                  rf"(?:{_ALTERED_EN_FIRST}){gap(10)} (?:{_FALL_EN})",
+                  *near(_HEAD_HIT_EN, _HEAD_RED_FLAG_EN, 10),
                   r"(?:he|she|hes|shes|baby|mom|dad|husband|wife|son|daughter|grandma|grandpa|"
                   r"mother|father)(?: \w+){0,2} (?:not responding|isnt responding|wont respond|"
-                  r"not waking up)"],
+                  r"not waking up)",
+                  r"(?:cant|couldnt|hard to|trouble|barely) (?:wake|waking|rouse) (?:him|her|them|"
+                  r"my|mom|dad|grandma|grandpa|the baby)",
+                  r"found (?:him|her|them|my (?:mom|dad|mother|father|husband|wife|grandma|grandpa|"
+                  r"grandmother|grandfather|son|daughter|brother|sister|partner|roommate|neighbor)|"
+                  r"mom|dad|grandma|grandpa)(?: \w+){0,2} on the(?: \w+)? (?:floor|ground)"],
     ),
     emergency(
         "em_unconscious_es", "es", "Desmayo, perdida del conocimiento, confusion despues de "
@@ -268,17 +508,22 @@ EMERGENCY_RULES = [
                  "inconsciente", "no despierta", "no reacciona", "se quedo inconsciente",
                  "se desvanecio", "no responde bien", "no me responde", "no nos responde",
                  "se desplomo", "se colapso", "se cayo desmayado", "se cayo desmayada",
-                 "me voy a desmayar", "se va a desmayar"],
+                 "me voy a desmayar", "se va a desmayar", "convulsionando", "convulsiona",
+                 "esta convulsionando", "le dio una convulsion", "ataque epileptico",
+                 "se le voltearon los ojos", "no lo podemos despertar", "no la podemos despertar"],
         patterns=[*near(_FALL_ES, _CONFUSED_ES, 10),
+                  *near(_FALL_ES, _CONFUSED_NO_ES, 10),
+                  *near(_HEAD_HIT_ES, _HEAD_RED_FLAG_ES, 10),
                   r"(?:el|ella|abuel[oa]|mama|papa|espos[oa]|hij[oa]|bebe|tia|tio)(?: \w+){0,2} "
                   r"no (?:responde|reacciona|despierta)"],
     ),
     emergency(
-        "em_self_harm_en", "en", "Suicidal thoughts, self-harm, overdose.",
+        "em_self_harm_en", "en", "Suicidal thoughts, self-harm, overdose, poisoning.",
         phrases=["suicide", "suicidal", "kill myself", "killing myself", "end my life",
                  "ending my life", "take my own life", "take my life", "end it all",
                  "ending it all", "ending it", "end it tonight", "dont want to live",
-                 "dont want to be alive", "dont want to be here anymore", "want to die",
+                 "dont want to be alive", "dont want to be here anymore",
+                 "dont want to be here any more", "just dont want to be here", "want to die",
                  "wanna die", "wants to die", "wish i was dead", "wish i were dead",
                  "better off dead", "better off without me", "no reason to live",
                  "no point in living", "point in living", "point of living", "not worth living",
@@ -287,15 +532,42 @@ EMERGENCY_RULES = [
                  "cutting myself", "cutting herself", "cutting himself", "cuts herself",
                  "cuts himself", "overdose", "on purpose", "if i was gone", "if i were gone",
                  "if i wasnt here", "if i was dead", "if i were dead", "dont want to wake up",
-                 "hope i dont wake up", "never wake up"],
-        patterns=[rf"(?:took|take|taken|taking|swallowed|ate|drank|downed)(?: \w+){{0,1}} "
+                 "hope i dont wake up", "never wake up", "unalive", "dont want to exist",
+                 "sleep forever", "cant do this anymore", "cant take it anymore",
+                 "done with life", "done with living", "tired of life", "give up on life",
+                 "giving up on life", "life isnt worth", "life is not worth", "suicide note",
+                 "goodbye letter", "slit my wrists", "slit my wrist", "cut my wrists",
+                 "no reason to go on", "this is goodbye",
+                 "goodbye everyone", "tell my kids i love them", "not wake up anymore",
+                 "if i wasnt around", "if i wasnt alive", "if i didnt exist",
+                 "better off if i wasnt", "better off if i was not"],
+        patterns=[rf"(?:took|take|taken|taking|swallowed|ate|drank|downed|chugged)(?: \w+){{0,1}} "
                   rf"(?:{_LOTS_OF})(?: \w+){{0,4}} (?:{_PILLS}|bottle|pack|box)",
-                  r"(?:want|wanna|going|gonna|thinking|thought|thoughts|urge|urges|might|plan|"
-                  r"planning)(?: \w+){0,3} (?:hurt|harm|kill|end|ending) "
-                  r"(?:myself|herself|himself|it|things|my life)"],
+                  # an intention ("want to hurt myself", "thinking about ending it"); the
+                  # lookbehind keeps the pattern indexed by the verb, not by "to"/"about"
+                  r"(?:(?<=to )|(?<=about )|(?<=of ))(?:hurt|hurting|harm|harming|cut|cutting|"
+                  r"burn|burning|overdose|overdosing|od) (?:myself|herself|himself|themselves)",
+                  r"(?:(?<=to )|(?<=about )|(?<=of ))(?:end|ending) (?:it|it all|things|my life|"
+                  r"everything)",
+                  r"(?:kill|shoot|hang|drown|poison|stab|strangle) (?:myself|himself|herself|"
+                  r"themselves|themself)",
+                  r"(?:i|he|she|we|hes|shes|ive) (?:odd|oded|odeed|odded) on",
+                  rf"(?:drank|drink|drinking|swallowed|ate|eaten|took|chugged)"
+                  rf"(?: \w+){{0,2}} (?:{_POISON_EN})",
+                  r"(?:swallowed|ate|eaten)(?: \w+){0,2} (?:button battery|battery|batteries|"
+                  r"magnets)",
+                  rf"(?:pills|meds|tablets|bottle|bottles){gap(3)} (?:lined up|counted out|"
+                  r"stockpiled|saved up|all out on)",
+                  r"(?:stockpiling|hoarding|saving up|saved up) (?:my |all my |all the )?"
+                  r"(?:pills|meds)",
+                  rf"(?:want|wanna|wish|hope|hoping|going){gap(5)} (?:and )?(?:not|never) "
+                  r"(?:to )?wake up(?! (?:until|till|til|before|early|at|in time))",
+                  r"(?:want|wanna|going|gonna|thinking|thought|about|ready|plan|planning) to jump "
+                  r"(?:off|from|in front of)"],
     ),
     emergency(
-        "em_self_harm_es", "es", "Pensamientos suicidas, autolesiones, sobredosis.",
+        "em_self_harm_es", "es", "Pensamientos suicidas, autolesiones, sobredosis, "
+                                 "envenenamiento.",
         phrases=["quiero morir", "quiero morirme", "me quiero morir", "quiere morirse",
                  "se quiere morir", "no quiero vivir", "no quiero seguir viviendo",
                  "quitarme la vida", "quitarse la vida", "quitar la vida", "matarme",
@@ -305,13 +577,30 @@ EMERGENCY_RULES = [
                  "mejor muerto", "mejor muerta", "estarian mejor sin mi", "ganas de morir",
                  "ganas de morirme", "quisiera morirme", "prefiero morirme",
                  "suicidarme", "suicidarse", "suicidio", "suicida", "hacerme dano",
-                 "hacerse dano", "sobredosis", "a proposito"],
-        patterns=[r"(?:tome|tomo|tomado|trago|trague|tragado)(?: \w+){0,2} (?:todas|muchas|"
-                  r"un frasco|un bote|un monton|demasiadas|1[5-9]|[2-9][0-9]|veinte|treinta)"
-                  r"(?: \w+){0,2} "
-                  r"(?:pastillas|pildoras|medicinas|tabletas|frasco)",
+                 "hacerse dano", "sobredosis", "a proposito", "no quiero despertar",
+                 "no quiero despertarme", "dormir para siempre", "acabar con mi vida",
+                 "acabar con todo", "terminar con mi vida", "terminar con todo",
+                 "ya no quiero estar aqui", "no quiero existir", "ya no aguanto la vida",
+                 "ya no aguanto vivir", "harta de vivir", "harto de vivir", "cansada de vivir",
+                 "cansado de vivir", "no vale la pena vivir", "ahorcarme",
+                 "ahorcarse", "carta de despedida",
+                 "cortarme las venas", "cortarse las venas", "si yo no estuviera",
+                 "si ya no estuviera", "si no estuviera aqui", "si yo me muriera", "si me muriera",
+                 "si yo no existiera", "si no existiera", "adios a todos"],
+        patterns=[r"(?:tome|tomo|tomado|trago|trague|tragado|tomaron)(?: \w+){0,2} (?:todas|todos|"
+                  r"todo el|toda la|muchas|muchos|un frasco|un bote|una caja|el frasco|el bote|"
+                  r"la caja|un monton|un punado|demasiadas|demasiados|varias|bastantes|doble|"
+                  r"1[5-9]|[2-9][0-9]|veinte|treinta)(?: \w+){0,2} "
+                  rf"(?:{_PASTILLAS})",
                   r"cort\w*(?: \w+){0,2} (?:los brazos|las munecas|las piernas|la muneca|"
-                  r"las venas)"],
+                  r"las venas)",
+                  rf"(?:tomo|tome|tomaron|trago|trague|bebio|bebi|comio)(?: \w+){{0,2}} "
+                  rf"(?:{_VENENO})",
+                  r"(?:trago|trague|se comio|comio|se metio)(?: \w+){0,2} (?:una pila|pilas|"
+                  r"una bateria|baterias|imanes|un iman)",
+                  r"(?:tirarme|aventarme|tirarse|aventarse) (?:del puente|de un puente|"
+                  r"de un edificio|del edificio|de la azotea|por la ventana|de la ventana|al tren|"
+                  r"a las vias|al metro|a los carros)"],
     ),
     emergency(
         "em_allergic_en", "en", "Severe allergic reaction: throat, tongue, lips or face "
@@ -319,54 +608,88 @@ EMERGENCY_RULES = [
         phrases=["anaphylaxis", "anaphylactic", "used my epipen", "used the epipen",
                  "used his epipen", "used her epipen", "gave him the epipen",
                  "gave her the epipen", "used epipen"],
-        patterns=[*near(r"throat|tongue|lip|lips|face|mouth",
-                        r"closing|closed|swell\w*|swollen|tight\w*|puff\w*|big|bigger|huge", 4,
-                        stop=SAME_PHRASE),
+        patterns=[*near(r"throat|tongue|lip|lips|face|mouth|airway",
+                        r"closing|closed|swell|swells|swelled|swelling|swollen|tight|tighter|"
+                        r"tightening|tightness|big|bigger|huge|blow up|blowing up|blows up|"
+                        r"blew up|ballooned|ballooning|thick|shut", 4, stop=SAME_PHRASE),
                   r"(?:used|use|gave|give|needed|took)(?: \w+){0,2} (?:epipen|epi pen|"
-                  r"epinephrine)"],
+                  r"epinephrine)",
+                  *near(r"allergic|hives|stung|sting|bee|wasp|peanuts?|nuts|shellfish|"
+                        r"shrimp|epipen",
+                        r"(?:hard|trouble|cant|difficulty|difficult|struggling) (?:to )?"
+                        r"swallow\w*|(?:throat|tongue) (?:feels|is|feel) (?:funny|weird|thick|"
+                        r"fuzzy|strange)|voice (?:is )?(?:hoarse|changing|weird)", 10),
+                  *near(r"allergic|hives|stung|sting|bee|wasp|hornet|peanuts?|nuts|shellfish|"
+                        r"shrimp|epipen",
+                        r"(?:face|eyes|eye|lips|tongue|throat|mouth)(?: \w+){0,2} (?:swell\w*|"
+                        r"swollen|puff\w*|blew up|blow\w* up|balloon\w*)", 10),
+                  rf"whole (?:face|head){gap(2)} (?:swell\w*|swollen|puff\w*|blew up|blow\w* up|"
+                  r"balloon\w*)"],
     ),
     emergency(
         "em_allergic_es", "es", "Reaccion alergica grave: garganta que se cierra, lengua, "
                                 "labios o cara hinchados.",
         phrases=["anafilaxia", "choque anafilactico", "shock anafilactico",
                  "reaccion alergica fuerte", "reaccion alergica grave", "epinefrina"],
-        patterns=[*near(r"lengua|labio|labios|cara|boca|ojos", r"hinch\w*|inflamad[oa]s?",
-                        4, stop=SAME_PHRASE),
-                  *near(r"garganta", r"cierra|cerrando|cerro|cerrad[oa]", 3)],
+        patterns=[*near(r"lengua|labio|labios|cara|boca|ojos|parpados",
+                        r"hinch\w*|inflamad[oa]s?", 4, stop=SAME_PHRASE),
+                  *near(r"garganta", r"cierra|cerrando|cerro|cerrad[oa]", 3),
+                  # a trigger near trouble swallowing; one pattern per airway sign so
+                  # that each is indexed by its own words (rules.literal_prefixes)
+                  *(pattern for airway in (r"no (?:puedo|puede) tragar",
+                                           r"no (?:puedo|puede) pasar saliva",
+                                           r"(?:me|le) cuesta tragar",
+                                           r"hinch\w* (?:la|mi|su) garganta",
+                                           r"garganta (?:hinchada|apretada|cerrada)")
+                    for pattern in near(_ALERGIA, airway, 10))],
     ),
     emergency(
         "em_pregnancy_bleeding_en", "en", "Bleeding in pregnancy; miscarriage.",
         phrases=["having a miscarriage", "think im miscarrying", "miscarrying",
                  "losing the baby", "losing my baby"],
-        patterns=near(r"pregnan\w*|weeks along|months along",
-                      r"bleed\w*|hemorrhag\w*|clots|blood clots", 10),
+        # "im 26 weeks": the subject is a lookbehind, so the pattern is indexed by
+        # "weeks"/"months" and not tried at every "im"
+        patterns=[*near(r"pregnant|pregnancy|weeks along|months along|trimester|"
+                        r"(?<=(?:im|am|is) )(?:[4-9]|[1-3][0-9]|40) (?:weeks|months)",
+                        rf"bleed\w*|bled|hemorrhag\w*|clots?|blood clots|{_BLOOD}|gush\w*|"
+                        r"soak\w*", 10)],
     ),
     emergency(
         "em_pregnancy_bleeding_es", "es", "Sangrado en el embarazo; aborto espontaneo.",
         phrases=["perdiendo el bebe", "perdiendo al bebe", "aborto espontaneo"],
-        patterns=near(r"embarazad[ao]|embarazo",
-                      r"sangrando|sangrado|(?<!de )sangre|hemorragia|coagulos", 10),
+        patterns=near(r"embarazad[ao]|embarazo|encinta|esperando (?:un )?bebe",
+                      r"sangr(?:o|a|an|ando|ado|ados|ada)|(?<!de )sangre|hemorragia|"
+                      r"coagulos?|cuajos|cuajarones|chorro\w*", 10),
     ),
     emergency(
         "em_infant_fever_en", "en", "Fever in a baby under 3 months (newborn).",
-        patterns=near(_AGE_EN, r"fever|feverish|temperature|feels hot|hot to the touch|"
-                               r"burning up|rectal\w*|10[0-5]|3[89]", 10),
+        patterns=[*(near(age, _FEVER_EN, 10)[0] for age in _AGES_EN),
+                  near(_AGE_EN_SHORT, _FEVER_EN, 6)[1]],
     ),
     emergency(
         "em_infant_fever_es", "es", "Fiebre en un bebe de menos de 3 meses (recien nacido).",
-        patterns=near(_AGE_ES, r"fiebre|temperatura|muy caliente|esta caliente|3[89]", 10),
+        patterns=[*(near(age, _FEVER_ES, 10)[0] for age in _AGES_ES),
+                  near(_AGE_ES_SHORT, _FEVER_ES, 6)[1],
+                  near(_AGE_DE_NACIDO_ES, _FEVER_ES, 10)[0]],
     ),
     emergency(
         "em_vomiting_blood_en", "en", "Vomiting or coughing up blood.",
         phrases=["coffee grounds", "bloody vomit"],
-        patterns=[rf"(?:vomit\w*|throw\w* up|threw up|puk\w*|spit\w* up|cough\w* up)"
-                  rf"{gap(4)} (?:blood|bloody)",
-                  r"blood in (?:my|his|her|the|their) (?:throw up|vomit|puke|spit)"],
+        patterns=[rf"(?:vomit\w*|throw\w* up|threw up|puk\w*|spit\w* up|cough\w* up|barf\w*|"
+                  rf"hurl\w*|upchuck\w*){gap(6)} (?:blood|bloody|bright red|dark red|blood red|"
+                  r"black stuff|black|like coffee)",
+                  r"blood in (?:my|his|her|the|their) (?:throw up|vomit|puke|spit)",
+                  rf"{_BLOOD}{gap(4)} (?:vomit|vomits|vomited|vomiting|throw up|throwing up|"
+                  r"threw up|puke|puked|puking)",
+                  rf"(?:vomit|puke|throw up){gap(2)} (?:is|was|looks|looked|looking) "
+                  r"(?:red|bloody|black|like blood)"],
     ),
     emergency(
         "em_vomiting_blood_es", "es", "Vomito o tos con sangre.",
-        patterns=[rf"(?:vomit\w*|devolvi\w*|arrojando|arrojo|tosiendo|tosio|tosi|toser|"
-                  rf"escupiendo|escupio|escupi){gap(3)} sangre",
+        patterns=[rf"(?:vomit\w*|devolvi\w*|devuelv\w*|volvi\w* el estomago|arrojando|arrojo|"
+                  rf"arroja|guacar\w*|echando|tosiendo|tosio|tosi|toser|"
+                  rf"escupiendo|escupio|escupi){gap(3)} (?:sangre|algo negro|negro|negra|"
+                  r"como cafe)",
                   rf"sangre{gap(2)} (?:al toser|cuando toso|cuando tose|en el vomito)",
                   r"(?:como|parece|parecia) (?:\w+ )?cafe molido|asientos? de cafe|posos de cafe"],
     ),
@@ -374,12 +697,20 @@ EMERGENCY_RULES = [
         "em_worst_headache_en", "en", "Worst headache of one's life; sudden severe headache.",
         phrases=["thunderclap headache", "sudden severe headache", "never had a headache",
                  "never had one this bad"],
-        patterns=[rf"worst{gap(2)} (?:headache|headaches|head ache|head pain)",
-                  rf"(?:headache|head pain){gap(5)} (?:worst|suddenly|all of a sudden|"
-                  r"out of nowhere)",
+        patterns=[rf"worst{gap(2)} (?:headache|headaches|head ache|head pain|migraine|"
+                  r"pain in my head)",
+                  rf"(?:worse|biggest|strongest|most painful){gap(1)} (?:headache|head pain|"
+                  r"migraine) (?:ever|of my life|in my life|ive ever|i ever|i have ever)",
+                  rf"(?:headache|head pain|migraine){gap(5)} (?:worst(?! part| thing)|suddenly|"
+                  r"all of a sudden|out of nowhere|out of the blue|all at once|thunder\w*|"
+                  r"explod\w*|ever had|ive ever|of my life|in my life)",
                   rf"(?:sudden|suddenly){gap(2)} (?:headache|head ache|head pain)",
                   rf"(?:headache|head pain|head hurts){gap(4)} (?:like never before|"
-                  r"never (?:had|felt) (?:one|a headache|anything) like)"],
+                  r"never (?:had|felt) (?:one|a headache|anything) like)",
+                  rf"heads?{gap(3)} (?:explod\w*|splitting open)",
+                  rf"(?:explode|explodes|exploding|exploded|explosion){gap(3)} (?:head|headache)",
+                  rf"(?:headache|head pain|head){gap(6)} (?:hit|struck|smacked) (?:with|by) "
+                  r"(?:a|an) (?:bat|baseball bat|hammer|truck|brick|sledgehammer)"],
     ),
     emergency(
         "em_worst_headache_es", "es", "El peor dolor de cabeza de su vida; dolor de cabeza "
@@ -389,7 +720,33 @@ EMERGENCY_RULES = [
                   rf"(?:de repente|de golpe){gap(3)} (?:un )?dolor de cabeza",
                   rf"cabeza{gap(3)} como nunca",
                   r"nunca me (?:habia|ha) dolido (?:tanto )?la cabeza",
-                  r"nunca (?:habia|he) tenido un dolor de cabeza"],
+                  r"nunca (?:habia|he) tenido un dolor de cabeza",
+                  rf"cabeza{gap(5, stop=SAME_PHRASE)} (?:explot\w*|revent\w*|estall\w*|"
+                  r"de la nada|trueno|rayo|balazo|martillazo|jamas)",
+                  rf"(?:explota|explotar|exploto|explotando|explote|revienta|reventar|reventando|"
+                  rf"revento|estalla|estallar|estallando|estallo){gap(3)} (?:la )?cabeza"],
+    ),
+    emergency(
+        "em_help_now_en", "en", "The patient asks for emergency help or fears dying.",
+        phrases=["call 911", "calling 911", "called 911", "dial 911", "need an ambulance",
+                 "call an ambulance", "send an ambulance", "should i go to the er",
+                 "should i go to the emergency room", "do i need to go to the er",
+                 "do i need to go to the emergency room", "should we go to the er",
+                 "should i take him to the er", "should i take her to the er",
+                 "i think im dying", "am i dying", "feel like im dying",
+                 "feel like im going to die", "feels like im dying"],
+    ),
+    emergency(
+        "em_help_now_es", "es", "El paciente pide ayuda de emergencia o teme morir.",
+        phrases=["llamar al 911", "llamo al 911", "llame al 911", "me estoy muriendo", "siento que me muero", "siento que me voy a morir",
+                 "me voy a morir", "se esta muriendo", "debo ir a urgencias",
+                 "tengo que ir a urgencias", "lo llevo a urgencias", "la llevo a urgencias",
+                 "voy a urgencias", "vamos a urgencias", "me llevo a urgencias",
+                 "necesito una ambulancia", "necesitamos una ambulancia",
+                 "necesita una ambulancia", "llamen una ambulancia", "llamen a una ambulancia",
+                 "llamar una ambulancia", "llamar a una ambulancia", "llamo a una ambulancia",
+                 "llame a una ambulancia", "llamo una ambulancia", "manden una ambulancia",
+                 "mandar una ambulancia", "pidan una ambulancia", "pedir una ambulancia"],
     ),
 ]
 
@@ -430,7 +787,7 @@ URGENT_RULES = [
                  "resultado critico", "resultados criticos", "valor critico", "valores criticos",
                  "salio critico", "salieron criticos"],
         patterns=near(r"lab|labs|result|results|level|levels|potassium|sodium|value",
-                      r"critical|dangerous|dangerously", 3)
+                      r"critical|critically|dangerous|dangerously", 3)
         + near(r"laboratorio|resultados|potasio|sodio|nivel|niveles|valor|salio|salieron",
                r"critic[oa]s?|peligros[oa]s?", 3),
     ),
