@@ -2,18 +2,9 @@
 second practice to try under the first practice's URLs."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import PatientFactory, WorkItemFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate limits and used TOTP codes live in the cache: start each test clean."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -54,8 +45,10 @@ def staff_actions(practice, patient, work_item):
 @pytest.fixture
 def manager_urls(practice, manager):
     slug = practice.slug
+    membership = manager.memberships.get().pk
     return [reverse("team", args=[slug]),
-            reverse("membership_change", args=[slug, manager.memberships.get().pk])]
+            *[reverse(name, args=[slug, membership])
+              for name in ("membership_change", "membership_remove", "membership_restore")]]
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import staff_user
+from tests.factories import WorkItemFactory, staff_user
 from vpm.practices.models import Invitation, Membership, Role, Team
+from vpm.queue.models import Status, WorkItemEvent
 
 from .helpers import error_next_to
 
@@ -139,3 +140,74 @@ def test_membership_change_with_unknown_values_is_refused(manager_client, staff,
     assert response.status_code == 400
     assert "Choose a role and a team from the lists." in response.text
     assert Membership.objects.get(pk=membership.pk).role == Role.STAFF
+
+
+# --- Removing and restoring access -------------------------------------------
+
+def _remove(client, membership):
+    return client.post(reverse("membership_remove", args=[membership.practice.slug,
+                                                          membership.pk]))
+
+
+def test_removing_someone_ends_their_access_and_returns_their_items(
+        manager_client, as_user, practice, staff, manager):
+    claimed = WorkItemFactory(practice=practice, status=Status.CLAIMED, owner=staff)
+    snoozed = WorkItemFactory(practice=practice, status=Status.SNOOZED, owner=staff,
+                              snoozed_until=timezone.now() + timedelta(hours=1))
+    staff_client = as_user(staff)
+    home = reverse("staff_home", args=[practice.slug])
+    assert staff_client.get(home).status_code == 200
+
+    response = _remove(manager_client, staff.memberships.get())
+
+    assert response.status_code == 302
+    assert "2 of their items went back to the queue" in manager_client.get(response.url).text
+    assert staff_client.get(home).status_code == 404  # the same session, refused at once
+    claimed.refresh_from_db()
+    snoozed.refresh_from_db()
+    assert (claimed.status, claimed.owner) == (Status.OPEN, None)
+    assert (snoozed.status, snoozed.owner) == (Status.SNOOZED, None)
+    assert WorkItemEvent.objects.filter(work_item=claimed, action="released",
+                                        actor=manager).exists()
+
+
+def test_a_removed_person_is_listed_apart_and_can_be_restored(manager_client, as_user,
+                                                                 practice, staff):
+    membership = staff.memberships.get()
+    _remove(manager_client, membership)
+    page = manager_client.get(reverse("team", args=[practice.slug])).text
+    assert "No longer with the practice" in page and "Restore access" in page
+
+    url = reverse("membership_restore", args=[practice.slug, membership.pk])
+    assert manager_client.post(url).status_code == 302
+    assert as_user(staff).get(reverse("staff_home", args=[practice.slug])).status_code == 200
+
+
+def test_the_last_manager_cannot_remove_themselves(manager_client, manager):
+    membership = manager.memberships.get()
+    response = _remove(manager_client, membership)
+    assert response.status_code == 400
+    assert "at least one manager" in response.text
+    assert Membership.objects.get(pk=membership.pk).is_active
+
+
+def test_removing_twice_or_restoring_an_active_member_is_404(manager_client, practice, staff):
+    membership = staff.memberships.get()
+    restore = reverse("membership_restore", args=[practice.slug, membership.pk])
+    assert manager_client.post(restore).status_code == 404
+    _remove(manager_client, membership)
+    assert _remove(manager_client, membership).status_code == 404
+
+
+def test_removing_a_member_of_another_practice_is_404(manager_client, practice, outsider):
+    foreign = outsider.memberships.get()
+    url = reverse("membership_remove", args=[practice.slug, foreign.pk])
+    assert manager_client.post(url).status_code == 404
+    assert Membership.objects.get(pk=foreign.pk).is_active
+
+
+def test_remove_needs_a_post(manager_client, staff):
+    membership = staff.memberships.get()
+    url = reverse("membership_remove", args=[membership.practice.slug, membership.pk])
+    assert manager_client.get(url).status_code == 405
+    assert Membership.objects.get(pk=membership.pk).is_active

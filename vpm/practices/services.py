@@ -3,6 +3,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from vpm.queue.services import work_items_release_all_held_by
+
 from .models import Invitation, Membership, Role
 
 
@@ -60,20 +62,42 @@ def invitation_accept(*, invitation, user=None, name="", password="") -> Members
     return membership
 
 
+def _refuse_if_last_manager(membership, message) -> None:
+    """Lock the practice's managers (in one order, so two changes cannot
+    deadlock) and refuse when `membership` is the only one left."""
+    managers = list(Membership.objects.select_for_update()
+                    .filter(practice_id=membership.practice_id, role=Role.MANAGER, is_active=True)
+                    .order_by("pk").values_list("pk", flat=True))
+    if set(managers) <= {membership.pk}:  # nobody else would be left managing
+        raise InvitationError(message)
+
+
 @transaction.atomic
 def membership_update(*, membership, role, team, changed_by) -> Membership:
     """Change a person's role or team. A practice always keeps one manager."""
     leaving_manager = membership.role == Role.MANAGER and role != Role.MANAGER
     if leaving_manager:
-        # Lock the managers (in one order, so two demotions cannot deadlock)
-        # so two managers demoting each other at once cannot leave none.
-        managers = list(Membership.objects.select_for_update()
-                        .filter(practice=membership.practice, role=Role.MANAGER, is_active=True)
-                        .order_by("pk").values_list("pk", flat=True))
-        if set(managers) <= {membership.pk}:  # nobody else would be left managing
-            raise InvitationError("A practice needs at least one manager. "
-                                  "Make someone else a manager first.")
+        _refuse_if_last_manager(membership, "A practice needs at least one manager. "
+                                            "Make someone else a manager first.")
     membership.role = role
     membership.team = team
     membership.save(update_fields=["role", "team"])
     return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, membership, removed_by) -> int:
+    """Take someone off the practice's staff: they lose access at once (every
+    request re-checks membership) and the items they held go back to the
+    queue. Returns how many items went back."""
+    if membership.role == Role.MANAGER:
+        _refuse_if_last_manager(membership, "A practice needs at least one manager. "
+                                            "Make someone else a manager first.")
+    Membership.objects.filter(pk=membership.pk).update(is_active=False)
+    return work_items_release_all_held_by(practice=membership.practice, user=membership.user,
+                                          actor=removed_by)
+
+
+def membership_reactivate(*, membership) -> None:
+    """Give back access to someone who was taken off the staff."""
+    Membership.objects.filter(pk=membership.pk).update(is_active=True)

@@ -11,7 +11,13 @@ from vpm.patients.models import Patient
 from .access import manager_required
 from .forms import AcceptInvitationForm, InvitationForm, MembershipForm
 from .models import Invitation, Membership, Role, Team
-from .services import InvitationError, invitation_create, membership_update
+from .services import (
+    InvitationError,
+    invitation_create,
+    membership_deactivate,
+    membership_reactivate,
+    membership_update,
+)
 from .services import invitation_accept as accept
 
 
@@ -36,14 +42,16 @@ def home(request):
 
 def _render_team(request, form, *, member_errors=None, status=200):
     member_errors = member_errors or {}
-    members = list(Membership.objects.filter(practice=request.practice).select_related("user")
-                   .order_by("user__name", "user__email"))
-    for member in members:
+    people = list(Membership.objects.filter(practice=request.practice).select_related("user")
+                  .order_by("user__name", "user__email"))
+    for member in people:
         member.error = member_errors.get(member.pk)
+    members = [member for member in people if member.is_active]
+    former = [member for member in people if not member.is_active]
     pending = Invitation.objects.filter(practice=request.practice, accepted_at__isnull=True) \
         .order_by("-created_at")
     return render(request, "practices/team.html",
-                  {"form": form, "members": members, "pending": pending,
+                  {"form": form, "members": members, "former": former, "pending": pending,
                    "role_choices": Role.choices, "team_choices": Team.choices},
                   status=status)
 
@@ -86,6 +94,35 @@ def membership_change(request, practice_slug, membership_id):
     # Re-show the team page with the reason next to that person's row.
     return _render_team(request, InvitationForm(), member_errors={membership.pk: error},
                         status=400)
+
+
+@manager_required
+@require_POST
+def membership_remove(request, practice_slug, membership_id):
+    membership = get_object_or_404(Membership.objects.select_related("user"),
+                                   practice=request.practice, pk=membership_id, is_active=True)
+    try:
+        released = membership_deactivate(membership=membership, removed_by=request.user)
+    except InvitationError as refusal:
+        return _render_team(request, InvitationForm(), member_errors={membership.pk: str(refusal)},
+                            status=400)
+    name = membership.user.display_name
+    messages.success(request, f"{name} no longer has access to {request.practice.name}"
+                              + (f"; {released} of their items went back to the queue."
+                                 if released else "."))
+    if membership.user_id == request.user.pk:
+        return redirect("home")
+    return redirect("team", practice_slug=practice_slug)
+
+
+@manager_required
+@require_POST
+def membership_restore(request, practice_slug, membership_id):
+    membership = get_object_or_404(Membership.objects.select_related("user"),
+                                   practice=request.practice, pk=membership_id, is_active=False)
+    membership_reactivate(membership=membership)
+    messages.success(request, f"{membership.user.display_name} has access again.")
+    return redirect("team", practice_slug=practice_slug)
 
 
 def invitation_accept(request, token):

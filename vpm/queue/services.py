@@ -124,6 +124,25 @@ def work_item_release(*, item, actor, is_manager=False) -> WorkItem:
                    only_if=only_if, status=Status.OPEN, owner=None, claimed_at=None)
 
 
+def work_items_release_all_held_by(*, practice, user, actor) -> int:
+    """Give back every active item `user` holds in `practice` (they left the
+    practice): claimed ones return to their team's queue, snoozed ones lose
+    their owner and come back to the team when they wake. Returns the count."""
+    held = WorkItem.objects.for_practice(practice).filter(
+        owner=user, status__in=[Status.CLAIMED, Status.SNOOZED])
+    released = 0
+    for item in held:
+        reopen = {"status": Status.OPEN} if item.status == Status.CLAIMED else {}
+        try:
+            _change(item, allowed_from=[item.status], only_if={"owner_id": user.pk},
+                    actor=actor, action=Action.RELEASED, note=f"{user.display_name} left",
+                    owner=None, claimed_at=None, **reopen)
+        except WorkItemError:
+            continue  # changed by someone else a moment ago: no longer theirs to give back
+        released += 1
+    return released
+
+
 def work_item_snooze(*, item, actor, until, reason="") -> WorkItem:
     if until <= timezone.now():
         raise WorkItemError("Choose a time in the future to snooze until.")
