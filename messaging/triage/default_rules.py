@@ -106,6 +106,8 @@ _BREATHING_TROUBLE = (r"cant|can not|couldnt|unable|hard|harder|trouble|difficul
 # Whole words (not breath\w*), so that a message without any of them never
 # tries the patterns that end in them (rules.required_words).
 _BREATH = r"breath|breaths|breathe|breathes|breathed|breathing|breathless|air|oxygen"
+_SIDE_EFFECT_EN = r" (?:is |be |as )?(?:a |an )?(?:common |known |normal )?side effects?"
+_SIDE_EFFECT_ES = r" (?:es|sera|puede ser|como) (?:un )?efecto (?:secundario|adverso)"
 _RESPIRAR_TROUBLE = (r"no puedo|no puede|no podia|cuesta|costando|dificult\w*|trabajo|"
                      r"problemas?|falta|faltando|faltaba|batall\w*|ahog\w*|alcanza|casi no|"
                      r"apenas|fatig\w*")
@@ -175,7 +177,7 @@ _CONFUSED_ES = (r"confundid[oa]|desorientad[oa]|somnolient[oa]|atontad[oa]|aturd
                 r"habla raro|ve doble|vision doble|mirada perdida|como ido|como ida|"
                 r"como perdid[oa]")
 _CONFUSED_NO_ES = (r"no sabe (?:donde|quien|que dia|en que dia|que ano|en donde)|no reconoce|"
-                   r"no me reconoce|no se acuerda|no recuerda|no tiene sentido|no despierta|"
+                   r"no (?:me|nos|los|la|lo|te) reconoce|no se acuerda|no recuerda|no tiene sentido|no despierta|"
                    r"no reacciona|dice cosas sin sentido|dice cosas raras")
 _HEAD_HIT_ES = (r"golpe en la cabeza|golpeo la cabeza|pego en la cabeza|dio en la cabeza|"
                 r"cayo de cabeza|lastimo la cabeza|pegue en la cabeza")
@@ -191,10 +193,15 @@ _PILLS = (r"pills?|meds|medication|medications|medicine|tablets|capsules|xanax|t
 _LOTS_OF = (r"all|too many|too much|a bunch|a lot|a handful|handful|the whole|a whole|"
             r"an entire|the entire|extra|a ton|tons|1[5-9]|[2-9][0-9]|[1-9][0-9][0-9]")
 _POISON_EN = (r"bleach|poison|rat poison|antifreeze|drano|lye|pesticide|weed killer|roundup|"
+              r"cleaning (?:fluid|liquid|product|solution|spray|stuff)|floor cleaner|"
+              r"drain cleaner|windex|lysol|pine sol|gasoline|paint thinner|lamp oil|"
+              r"nail polish remover|"
               r"windshield fluid|lighter fluid|tide pods?|detergent pods?")
 _PASTILLAS = (r"pastillas?|pildoras?|medicinas?|medicamentos?|tabletas|capsulas|frasco|bote|"
               r"caja|clonazepam|rivotril|tylenol|paracetamol|ibuprofeno|aspirinas?|insulina")
-_VENENO = r"veneno|raticida|matarratas|cloro|insecticida|anticongelante|lejia"
+_VENENO = (r"veneno|raticida|matarratas|cloro|insecticida|anticongelante|lejia|"
+           r"liquido (?:de|para) limpiar|limpiador|limpiapisos|fabuloso|pinol|gasolina|"
+           r"thinner|acido|destapacanos|quitaesmalte")
 
 _NUM_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|couple|few"
 _NUM_1_12 = r"[1-9]|1[0-2]|" + _NUM_WORDS
@@ -209,7 +216,8 @@ _AGES_EN = (
     r"[4-8][0-9] days old",
     rf"(?:{_BABY_EN}) is (?:only |just )?(?:(?:{_NUM_DAYS}) days|(?:{_NUM_1_12}) weeks|"
     r"(?:1|2|one|two) months?)",
-    rf"born (?:(?:{_NUM_DAYS}) (?:days|weeks) ago|last week|this week|yesterday)",
+    rf"born (?:(?:{_NUM_DAYS}) (?:days|weeks) ago|(?:a|one|1|two|2) months? ago|a week ago|"
+    r"last week|this week|yesterday)",
 )
 _NUM_ES = (r"[1-9]|1[0-2]|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
            r"unos|unas|pocos|pocas")
@@ -222,7 +230,8 @@ _AGES_ES = (
     rf"(?:{_NUM_ES}) (?:semana|semanas)|(?:1|2|un|dos) mes(?:es)?|mes y medio)",
     rf"(?:{_BEBE}) tiene (?:(?:{_NUM_DIAS_ES}) (?:dia|dias)|(?:{_NUM_ES}) (?:semana|semanas)|"
     r"(?:1|2|un|dos) mes(?:es)?)",
-    rf"nacio hace (?:{_NUM_DIAS_ES}) (?:dia|dias|semana|semanas)",
+    rf"nacio hace (?:(?:{_NUM_DIAS_ES}) (?:dia|dias|semana|semanas)|(?:un|1|dos|2) mes(?:es)?|"
+    r"mes y medio)",
 )
 # "15 dias de nacido": written before the fever, and starting with a number, so
 # only in that order (fever first it would be tried at every "fiebre").
@@ -266,7 +275,10 @@ EMERGENCY_RULES = [
                  "elephant sitting on my chest", "pain going down my left arm",
                  "pain down my left arm", "pain in my left arm and jaw"],
         patterns=[*near(_CHEST, _CHEST_FEELING, 5, stop=SAME_PHRASE),
-                  r"(?:clutching|grabbing|holding) (?:my|his|her|their) chest",
+                  r"(?:clutching|grabbing|holding|rubbing|pressing on|pounding on) "
+                  r"(?:my|his|her|their) chest",
+                  *near(r"chest", r"sweat\w*|clammy|gray|grey|ashen|pale", 8,
+                        stop=r"_|x|ray|xray"),
                   r"(?:sitting|sat|standing|weight|parked|stepping|pressing|pushing|crushing) "
                   r"on (?:my|his|her|their) chest",
                   rf"chest (?:and|n) (?:my |his |her )?(?:left )?(?:arm|arms|jaw|back|shoulder|"
@@ -284,6 +296,8 @@ EMERGENCY_RULES = [
         phrases=["infarto", "ataque al corazon", "ataque cardiaco", "paro cardiaco"],
         patterns=[*near(_PECHO, _PECHO_FEELING, 5, stop=SAME_PHRASE),
                   *near("pecho", r"peso|pesa", 4, stop=SAME_PHRASE), _RADIATES_ES,
+                  *near("pecho", r"sudando|sudor frio|sudor|palid[oa]|gris|sudoroso|sudorosa",
+                        8, stop="_"),
                   # a simile about the chest: "como un fierro en el pecho"
                   r"(?:(?<=siento )|(?<=sentia )|(?<=siente )|(?<=es )|(?<=era ))como "
                   r"(?:un|una|si|que)(?: \w+){1,4} (?:en|sobre) (?:el|mi|su) pecho"],
@@ -296,7 +310,10 @@ EMERGENCY_RULES = [
                  "having an asthma attack", "asthma attack right now", "grunting",
                  "breathless", "nostrils flaring", "flaring nostrils",
                  "cant stop wheezing"],
-        patterns=[rf"(?:{_BREATHING_TROUBLE}){gap(4)} (?:{_BREATH})",
+        # "is shortness of breath a side effect of ...", "does it cause shortness of
+        # breath": a question about a drug, not a symptom.
+        patterns=[rf"(?<!cause )(?<!causes )(?:{_BREATHING_TROUBLE}){gap(4)} (?:{_BREATH})"
+                  rf"(?!{_SIDE_EFFECT_EN})",
                   r"(?:cant|unable to|not able to) (?:talk|speak) in (?:full |whole )?sentences",
                   r"not enough (?:air|oxygen|breath)",
                   rf"(?:lips|face|mouth){gap(3)} (?:blue|bluish|purple|"
@@ -332,7 +349,8 @@ EMERGENCY_RULES = [
                  "me siento ahogado", "se siente ahogada", "se siente ahogado",
                  "se le hunden las costillas", "se me cierra el pecho", "se le cierra el pecho",
                  "me quedo sin aire", "se queda sin aire", "me quede sin aire"],
-        patterns=[rf"(?:{_RESPIRAR_TROUBLE}){gap(3)} (?:para )?(?:{_RESPIRAR})",
+        patterns=[rf"(?:{_RESPIRAR_TROUBLE}){gap(3)} (?:para )?(?:{_RESPIRAR})"
+                  rf"(?!{_SIDE_EFFECT_ES})",
                   r"no (?:puedo|puede|podia) (?:agarrar|jalar|tomar|meter|sacar) (?:el )?aire",
                   r"no (?:agarro|agarra|jalo|jala) (?:el )?aire",
                   r"no (?:me|le) (?:llega|entra|alcanza) (?:el )?aire",
@@ -387,6 +405,10 @@ EMERGENCY_RULES = [
                   r"cant see)",
                   r"confused (?:all of a sudden|out of nowhere|suddenly)",
                   r"(?:saying|says|using|uses|said) (?:the )?wrong words",
+                  r"(?:saying|says|said|using|uses|talking) (?:random|weird|strange|made up|"
+                  r"mixed up) words",
+                  r"(?:words|saying|says|talking|speaking|speech)(?: \w+){0,4} (?:that )?"
+                  r"(?:dont|doesnt|didnt) make (?:any )?sense",
                   *near(r"numb\w*|weak\w*|droop\w*|tingl\w*",
                         r"cant talk|cant speak|cant get (?:the )?words out|slurr\w*|talking funny|"
                         r"talking weird|wrong words", 8),
@@ -537,7 +559,7 @@ EMERGENCY_RULES = [
                  "done with life", "done with living", "tired of life", "give up on life",
                  "giving up on life", "life isnt worth", "life is not worth", "suicide note",
                  "goodbye letter", "slit my wrists", "slit my wrist", "cut my wrists",
-                 "no reason to go on", "this is goodbye",
+                 "no reason to go on", "this is goodbye", "tonight is the night",
                  "goodbye everyone", "tell my kids i love them", "not wake up anymore",
                  "if i wasnt around", "if i wasnt alive", "if i didnt exist",
                  "better off if i wasnt", "better off if i was not"],
@@ -562,6 +584,12 @@ EMERGENCY_RULES = [
                   r"(?:pills|meds)",
                   rf"(?:want|wanna|wish|hope|hoping|going){gap(5)} (?:and )?(?:not|never) "
                   r"(?:to )?wake up(?! (?:until|till|til|before|early|at|in time))",
+                  # goodbye letters; cutting that has gone further than before
+                  r"(?:wrote|writing|written|left|leaving) (?:a |my |some |the )?(?:letters?|"
+                  r"notes?|goodbyes?) (?:to|for) (?:everyone|everybody|my family|my kids|"
+                  r"my children|my mom|my wife|my husband|my parents|my friends)",
+                  r"cut (?:myself|himself|herself) (?:deep|deeper|too deep|again|on purpose|"
+                  r"bad|really bad|this time)",
                   r"(?:want|wanna|going|gonna|thinking|thought|about|ready|plan|planning) to jump "
                   r"(?:off|from|in front of)"],
     ),
@@ -586,7 +614,8 @@ EMERGENCY_RULES = [
                  "ahorcarse", "carta de despedida",
                  "cortarme las venas", "cortarse las venas", "si yo no estuviera",
                  "si ya no estuviera", "si no estuviera aqui", "si yo me muriera", "si me muriera",
-                 "si yo no existiera", "si no existiera", "adios a todos"],
+                 "si yo no existiera", "si no existiera", "adios a todos",
+                 "hoy es la noche", "esta noche es la noche"],
         patterns=[r"(?:tome|tomo|tomado|trago|trague|tragado|tomaron)(?: \w+){0,2} (?:todas|todos|"
                   r"todo el|toda la|muchas|muchos|un frasco|un bote|una caja|el frasco|el bote|"
                   r"la caja|un monton|un punado|demasiadas|demasiados|varias|bastantes|doble|"
@@ -598,6 +627,9 @@ EMERGENCY_RULES = [
                   rf"(?:{_VENENO})",
                   r"(?:trago|trague|se comio|comio|se metio)(?: \w+){0,2} (?:una pila|pilas|"
                   r"una bateria|baterias|imanes|un iman)",
+                  r"(?:escribi|escribio|deje|dejo|escribiendo) (?:una |unas |mis |sus )?"
+                  r"(?:carta|cartas|nota|notas) (?:para|a) (?:todos|mi familia|mis hijos|"
+                  r"su familia|sus hijos|mi mama|mis papas)",
                   r"(?:tirarme|aventarme|tirarse|aventarse) (?:del puente|de un puente|"
                   r"de un edificio|del edificio|de la azotea|por la ventana|de la ventana|al tren|"
                   r"a las vias|al metro|a los carros)"],
@@ -623,6 +655,10 @@ EMERGENCY_RULES = [
                         r"shrimp|epipen",
                         r"(?:face|eyes|eye|lips|tongue|throat|mouth)(?: \w+){0,2} (?:swell\w*|"
                         r"swollen|puff\w*|blew up|blow\w* up|balloon\w*)", 10),
+                  *near(r"hives|stung|sting|bee|wasp|hornet|peanuts?|nuts|shellfish|shrimp|"
+                        r"allergic|epipen",
+                        r"wheez\w*|short of breath|shortness of breath|(?:hard|trouble|cant) "
+                        r"(?:to )?(?:breathe|breathing)", 10),
                   rf"whole (?:face|head){gap(2)} (?:swell\w*|swollen|puff\w*|blew up|blow\w* up|"
                   r"balloon\w*)"],
     ),
@@ -631,7 +667,8 @@ EMERGENCY_RULES = [
                                 "labios o cara hinchados.",
         phrases=["anafilaxia", "choque anafilactico", "shock anafilactico",
                  "reaccion alergica fuerte", "reaccion alergica grave", "epinefrina"],
-        patterns=[*near(r"lengua|labio|labios|cara|boca|ojos|parpados",
+        patterns=[*near(_ALERGIA + r"|ronchas", r"silba\w*|chifla\w*|silbido", 10),
+                  *near(r"lengua|labio|labios|cara|boca|ojos|parpados",
                         r"hinch\w*|inflamad[oa]s?", 4, stop=SAME_PHRASE),
                   *near(r"garganta", r"cierra|cerrando|cerro|cerrad[oa]", 3),
                   # a trigger near trouble swallowing; one pattern per airway sign so
@@ -650,6 +687,8 @@ EMERGENCY_RULES = [
         # "im 26 weeks": the subject is a lookbehind, so the pattern is indexed by
         # "weeks"/"months" and not tried at every "im"
         patterns=[*near(r"pregnant|pregnancy|weeks along|months along|trimester|"
+                        r"expecting (?:a baby|a little one|our first|my first|our second|"
+                        r"my second|our third|twins|a boy|a girl|again)|"
                         r"(?<=(?:im|am|is) )(?:[4-9]|[1-3][0-9]|40) (?:weeks|months)",
                         rf"bleed\w*|bled|hemorrhag\w*|clots?|blood clots|{_BLOOD}|gush\w*|"
                         r"soak\w*", 10)],
@@ -677,7 +716,7 @@ EMERGENCY_RULES = [
         phrases=["coffee grounds", "bloody vomit"],
         patterns=[rf"(?:vomit\w*|throw\w* up|threw up|puk\w*|spit\w* up|cough\w* up|barf\w*|"
                   rf"hurl\w*|upchuck\w*){gap(6)} (?:blood|bloody|bright red|dark red|blood red|"
-                  r"black stuff|black|like coffee)",
+                  r"black stuff|black|like coffee|all red|red stuff|red chunks)",
                   r"blood in (?:my|his|her|the|their) (?:throw up|vomit|puke|spit)",
                   rf"{_BLOOD}{gap(4)} (?:vomit|vomits|vomited|vomiting|throw up|throwing up|"
                   r"threw up|puke|puked|puking)",
@@ -884,6 +923,340 @@ URGENT_RULES = [
     ),
 ]
 
+# --- red flags (same day) ------------------------------------------------------
+
+# A second, deliberately broad tier under the emergency safety net. The emergency
+# rules need a specific pairing ("chest" near "crushing"); on wording nobody has
+# written a family for they miss (first-sight recall on fresh messages has been
+# 55-84%), and a miss used to land `routine` (two business days). These rules set
+# `urgent` (a person reads it the same day) when a high-risk word (chest, breath,
+# bleeding, fainting, confusion, suicide, throat swelling, a baby's fever, vomited
+# blood, a sudden headache, bleeding in pregnancy) comes together with a sign that
+# it is happening now or is bad ("now", "today", "keeps", "still", "really",
+# "getting worse"; "ahora", "hoy", "sigue", "muy"). They never set `emergency`
+# and never set a topic, so they cannot cause an emergency false alarm or move a
+# message out of its topic; an emergency rule (priority 100) still wins over them.
+# They are negatable like the emergency rules ("no chest pain today" is not a red
+# flag), their gaps stop at a clause break, a negation word, or a mild word
+# ("a little", "un poco"), and the risk words exclude the usual business senses
+# ("chest x ray", "blood work", "heart meds", "sacarme sangre").
+
+_MILD = r"little|bit|slightly|slight|mild|mildly|poco|poquito|poquita|tantito|leve"
+# ... and words that say it is fine: "my breathing is much better now".
+_RF_STOP = rf"_|{_MILD}|better|improving|improved|fine|okay|ok|mejor|bien"
+RED_FLAG_PRIORITY = 45
+
+
+def rf_gap(words: int) -> str:
+    return gap(words, stop=_RF_STOP)
+
+
+def rf_near(first: str, second: str, words: int) -> tuple[str, str]:
+    return near(first, second, words, stop=_RF_STOP)
+
+
+def red_flag(rule_id, language, description, phrases=(), patterns=()) -> dict:
+    return {
+        "id": rule_id, "language": language, "description": description,
+        "phrases": list(phrases), "patterns": list(patterns),
+        "sets_urgency": "urgent", "priority": RED_FLAG_PRIORITY,
+    }
+
+
+# "It is happening now, or it is bad": after the risk word (the risk word is
+# rarer, so that order is indexed by it and tried only where it occurs).
+_RF_NOW_EN = (r"now|right now|today|tonight|this morning|this afternoon|this evening|"
+              r"all day|all night|since|started|starting|keeps?|still|again|worse|"
+              r"worsening|bad|badly|really|so|very|severe|scared|scary|terrified|help|"
+              r"asap|hurry|a lot|lots|heavy|suddenly|sudden|out of nowhere|weird|strange|"
+              r"funny|wrong|pale|clammy|sweaty|gray|grey|cant|wont|going on|coming")
+# Before the risk word only distinctive words, so the pattern is not tried at
+# every "so" or "really" of a long message.
+_RF_NOW_FIRST_EN = (r"keeps?|kept|still|suddenly|sudden|started|starting|tonight|"
+                    r"scared|terrified|worse|worsening|severe|pale|clammy|sweaty")
+# "de repente" with "de" in a lookbehind: indexed by "repente", not tried at every "de".
+_DE_REPENTE = r"(?<=de )repente|(?<=de )golpe|(?<=de la )nada|derrepente"
+_RF_NOW_ES = (r"ahora|ahorita|hoy|esta manana|esta noche|desde|empezo|empezaron|sigue|"
+              r"siguen|sigo|otra vez|todavia|aun|peor|muy|mucho|mucha|muchisimo|fuerte|"
+              r"rar[oa]|raro|feo|fea|ayuda|urgente|" + _DE_REPENTE + r"|"
+              r"sudando|sudor|palid[oa]|asustad[oa]|no puedo|no puede|no para|rato|bastante")
+_RF_NOW_FIRST_ES = (r"sigue|siguen|sigo|todavia|empezo|asustad[oa]|palid[oa]|sudando|peor|"
+                    + _DE_REPENTE)
+
+_RF_CHEST_EN = (r"chest(?! x ray| ray| ct| scan| film| xray)|breastbone|"
+                r"heart(?! meds| med| medicine| medication| medications| pills| pill| doctor| "
+                r"specialist| monitor| murmur| healthy| disease| rate monitor| burn| check| "
+                r"is full| of| goes out)")
+_RF_CHEST_SIGN_EN = (_RF_NOW_EN + r"|pounding|racing|fluttering|flutters|skipping|lightheaded|"
+                     r"light headed|rubbing|holding|pressure|tight|tightness")
+_RF_BREATH_EN = (r"(?:breath|breathe|breathes|breathing|breathless|wheeze|wheezing|wheezy|wheezes|gasp|gasping|gasped|"
+                 r"oxygen|suffocate|suffocating|drowning)"
+                 rf"(?!{_SIDE_EFFECT_EN})")
+# Trouble words before the breathing word ("cant breathe", "hard to breathe").
+_RF_BREATH_TROUBLE_EN = (r"cant|cannot|couldnt|barely|hardly|trouble|struggle|struggling|struggles|short|"
+                         r"shortness|catch|labou?red|gasping|fighting")
+# Bleeding that has stopped in the same clause is not current.
+_RF_STOPPED = r"(?!(?: (?!_ )\w+){0,8} (?:stopped|has stopped|went away))"
+_RF_BLEED_EN = rf"(?:bleed|bleeding|bleeds|bled|{_BLOOD}|bright red|gush|gushing|gushed|clots){_RF_STOPPED}"
+_RF_BLEED_SIGN_EN = (_RF_NOW_EN + r"|pouring|dripping|everywhere|through|soaked|soaking|"
+                     r"wont stop|not stopping|hour|hours|a while|long")
+_RF_FAINT_EN = (r"faint|fainted|fainting|faints|pass out|passing out|passed out|blacked out|black out|"
+                r"collapse|collapsed|collapsing|slumped|unresponsive|limp")
+_RF_CONFUSED_EN = (r"confused(?! (?:about|by|with|why|how|what|if|as|on|whether|which|when|"
+                   r"where|because|at))|disoriented|delirious|slurring|slurred|droop|droopy|drooping|drooped|"
+                   r"doesnt know where|dont know where|doesnt recogni[sz]e|"
+                   r"mixing up (?:names|words|people|things)|mixed up|not (?:himself|herself)|"
+                   r"(?:sounded|sounds|seems|seemed|acting)(?: really| so| very| kind of)? off|"
+                   r"totally lost|out of it")
+_RF_SUDDEN_EN = r"suddenly|all of a sudden|out of nowhere|out of the blue|just now"
+_RF_FOCAL_EN = (r"vision|eye|eyes|arm|leg|hand|face|mouth|talk|talking|speak|speaking|words|"
+                r"speech|walk|walking|balance|see|numb|weak")
+_RF_MOOD_EN = (r"suicide|suicidal|die|dying|dead|end it|end things|kill|hopeless|"
+               r"give up|giving up|goodbye|without me|disappear|"
+               r"live|living|alive|wake up|better off|if i was gone|if i were gone|"
+               r"myself|unalive|pills|sleeping pills|overdose|od")
+_RF_MOOD_SIGN_EN = (_RF_NOW_EN + r"|anymore|any more|plan|planning|ready|thinking|"
+                    r"keep thinking|thoughts|want|wanna|tonight|tomorrow|lined up|all of them|"
+                    r"whole bottle|too many|on purpose|again")
+_RF_TRIGGER_EN = (r"sting|stung|bee|wasp|hornet|peanut|peanuts|nuts|shellfish|shrimp|"
+                  r"allergic|hives|antibiotic|penicillin|amoxicillin|epipen|epi pen|"
+                  r"new med|new medicine")
+_RF_AIRWAY_EN = (r"throat|tongue|lips|lip|swallow|swallowing|breath|breathe|breathing|"
+                 r"wheezing|wheezy|"
+                 r"face|eyes|voice")
+_RF_SWELL_EN = (r"swell|swelling|swelled|swells|swollen|puffy|puffed|puffing|closing|tight|tighter|tightening|thick|"
+                r"hard to swallow|cant swallow")
+_RF_BABY_EN = (r"newborn|new born|infant|baby|(?:week|weeks|day|days) old|"
+               r"(?:1|2|one|two) months? old")
+_RF_FEVERISH_EN = (r"fever|feverish|warm|hot|burning up|10[0-5]|3[89]")
+_RF_VOMIT_EN = (r"vomit|vomits|vomited|vomiting|threw up|throw up|throwing up|puke|puked|"
+                r"puking|barf|barfed|barfing|spit up|spitting up|coughed up|coughing up|"
+                r"cough up")
+_RF_RED = r"blood|bloody|red|black|dark|coffee|clots?"
+_RF_HEADACHE_EN = r"headache|headaches|head pain|head hurts|migraine|head"
+_RF_HEADACHE_SIGN_EN = (r"suddenly|sudden|out of nowhere|all of a sudden|came on fast|"
+                        r"fast|intense|most intense|worst(?! part| thing)|worse than ever|explode|explodes|exploded|exploding|"
+                        r"thunder|thunderclap|10 10|10 out of 10|stiff neck|neck is stiff|"
+                        r"neck stiff|confused|confusion|cant see")
+_RF_PREGNANT_EN = (r"pregnant|pregnancy|weeks along|months along|expecting|trimester|miscarriage|miscarrying|"
+                   r"(?<=[0-9] )weeks(?= and| along| pregnant| _| im| i )")
+_RF_PREGNANT_SIGN_EN = (rf"bleed|bleeding|bleeds|bled|{_BLOOD}|bright red|red|clots?|gush|gushing|gushed|soaked|soaking|"
+                        r"cramp|cramps|cramping|spotting|when i wipe")
+
+_RF_PECHO = r"pecho|corazon(?! sano)"
+_RF_PECHO_SIGN = (_RF_NOW_ES + r"|late|latiendo|palpita\w*|acelerad[oa]|brinca|aprieta|"
+                  r"apretad[oa]|presion|peso")
+_RF_RESPIRAR = (r"respirar|respiro|respira|respiracion|aire(?! acondicionado)|"
+                r"silba|silbando|chifla|chiflando|ahogo|ahoga|ahogando|ahogado|ahogada")
+_RF_RESPIRAR_SIGN = (_RF_NOW_ES + r"|boca abierta|rapido|rapidito|cuesta|batalla|"
+                     r"silba|chifla|pecho")
+_RF_SANGRE = (r"sangra|sangrando|sangrado|sangro|sangrar|sangran|"
+              r"(?<!de )(?<!sacar )(?<!sacarme )(?<!sacarle )sangre|coagulos|cuajos|cortada|herida")
+_RF_SANGRE_SIGN = (_RF_NOW_ES + r"|saliendo|sale|salir|chorro|chorros|empap\w*|"
+                   r"apretando|no se detiene|una hora|horas|toallas")
+_RF_DESMAYO = r"desmayo|desmaye|desmayado|desmayada|desmaya|desmayar|desvanecio|desvanece|inconsciente|desplomo|conocimiento"
+_RF_CONFUNDIDO = (r"confundid[oa](?! (?:con|sobre|por|de))|desorientad[oa]|"
+                  r"incoherente|habla raro|no sabe (?:ni )?donde|no reconoce")
+_RF_SUBITO_ES = _DE_REPENTE
+_RF_FOCAL_ES = (r"vista|ojo|ojos|brazo|mano|pierna|cara|boca|hablar|habla|palabras|"
+                r"caminar|equilibrio|duerme|durmio|entumido|entumida|entumecido|entumecida|entumio|adormecido|adormecida|adormecio|nublo|nublada|ver")
+_RF_ANIMO = (r"sentido|morir|morirme|muerto|muerta|desaparecer|matarme|acabar con|"
+             r"rendirme|despedida|despedirme|vivir|"
+             r"quitarme la vida|quitarse la vida|cortando|cortarse|cortarme|pastillas|"
+             r"estuviera")
+_RF_ANIMO_SIGN = (_RF_NOW_ES + r"|nada|ya|pensando|pienso|planeando|plan|quiero|ganas|"
+                  r"asi|otra vez|todas|frasco|entero|mejor")
+_RF_GATILLO = (r"picadura|pico|pic[oa]|abeja|avispa|alergia|alergico|alergica|alergias|mariscos|camaron|camarones|"
+               r"cacahuate|cacahuates|nuez|nueces|penicilina|antibiotico|ronchas|medicina nueva|"
+               r"pastilla nueva")
+_RF_VIA_AEREA = r"garganta|lengua|labios|labio|tragar|respirar|respira|cara|ojos|voz"
+_RF_HINCHA = (r"hinch\w*|inflamad[oa]s?|cierra|cerrando|cerro|cerrad[oa]|apretad[oa]|"
+              r"aprieta|gruesa|rar[oa]|no puedo tragar|no puede tragar")
+_RF_BEBE = (r"bebe|bebita|bebito|recien nacid[oa]|nacio|(?:semanas|dias) de nacid[oa]|"
+            r"(?<=de )(?:un|1|dos|2) mes(?:es)?")
+_RF_FEBRIL = r"fiebre|caliente|calientito|calientita|ardiendo|hirviendo|temperatura|3[89]|calenturient[oa]"
+_RF_VOMITO = (r"vomito|vomite|vomita|vomitando|vomitado|vomitar|vomitos|devolvi|devolvio|"
+              r"devolviendo|devuelve|devuelvo|arroja|arrojo|arrojando|guacareo|guacareando|"
+              r"escupio|escupi|escupiendo|tosio|tosi|tosiendo")
+_RF_ROJO = r"sangre|rojo|roja|negro|negra|oscuro|cafe|coagulos"
+_RF_CABEZA = r"cabeza|migrana|jaqueca"
+_RF_CABEZA_SIGN = (_DE_REPENTE + r"|trueno|explota|exploto|explotar|explotando|revienta|"
+                   r"reventar|estalla|estallar|estallando|"
+                   r"peor|intenso|intensa|horrible|nunca|cuello rigido|cuello tieso|confundid[oa]|"
+                   r"no puedo ver")
+_RF_EMBARAZO = (r"embarazad[oa]|embarazo|encinta|esperando (?:un )?bebe|"
+                r"(?<=[0-9] )semanas(?= y| de embarazo| _| estoy| tengo)")
+_RF_EMBARAZO_SIGN = (r"sangre|sangra|sangrando|sangrado|sangro|sangrar|sangran|rojo|roja|"
+                     r"coagulos|cuajos|chorro|chorros|colicos fuertes")
+
+RED_FLAG_RULES = [
+    red_flag(
+        "rf_chest_en", "en", "Red flag: chest or heart with a sign that it is now or bad.",
+        patterns=[rf"(?:{_RF_CHEST_EN}){rf_gap(6)} (?:{_RF_CHEST_SIGN_EN})",
+                  rf"(?:rubbing|holding|clutching|pounding|racing){rf_gap(4)} "
+                  rf"(?:{_RF_CHEST_EN})"],
+    ),
+    red_flag(
+        "rf_breathing_en", "en", "Red flag: breathing or wheezing, now or bad.",
+        patterns=[rf"(?:{_RF_BREATH_EN}){rf_gap(6)} (?:{_RF_NOW_EN}|barely|hard|harder|"
+                  r"fast|noisy|doing nothing|does nothing|isnt helping|not helping)",
+                  rf"(?<!cause )(?<!causes )(?:{_RF_BREATH_TROUBLE_EN})"
+                  rf"{rf_gap(4)} (?:{_RF_BREATH_EN})",
+                  r"(?:lips|face|fingers|nails)(?: \w+){0,3} (?:blue|bluish|purple|gray|grey)"],
+    ),
+    red_flag(
+        "rf_bleeding_en", "en", "Red flag: bleeding that is now, heavy or still going.",
+        patterns=[rf"(?:{_RF_BLEED_EN}){rf_gap(6)} (?:{_RF_BLEED_SIGN_EN})",
+                  rf"(?:soaked|soaking|pouring|dripping|gushing){rf_gap(4)} "
+                  rf"(?:{_RF_BLEED_EN})",
+                  rf"(?:cut|gash|wound){rf_gap(6)} (?:soaked|soaking|still going|wont stop|"
+                  r"keeps going|still bleeding|still open)"],
+    ),
+    red_flag(
+        "rf_faint_confused_en", "en", "Red flag: fainting, collapse or new confusion.",
+        # fainting or a collapse is a same-day matter on its own
+        phrases=["fainted", "fainting", "slumped over", "collapsed", "keeled over", "went limp",
+                 "passed out", "blacked out", "nearly passed out", "almost passed out",
+                 "almost fainted", "nearly fainted", "words that dont make sense",
+                 "words dont make sense", "saying random words", "talking nonsense",
+                 "saying things that dont make sense", "not making any sense", "making no sense"],
+        patterns=[rf"(?:{_RF_FAINT_EN}){rf_gap(8)} (?:{_RF_NOW_EN}|again|hit|fell)",
+                  rf"(?:{_RF_CONFUSED_EN}){rf_gap(6)} (?:{_RF_NOW_EN})"],
+    ),
+    red_flag(
+        "rf_sudden_focal_en", "en", "Red flag: a sudden change in vision, speech, a limb or "
+                                    "balance.",
+        patterns=[rf"(?:{_RF_SUDDEN_EN}){rf_gap(6)} (?:{_RF_FOCAL_EN})",
+                  r"(?:vision|eye|sight)(?: \w+){0,3} (?:went|going|gone|is|got) "
+                  r"(?:dark|black|blurry|dim|gray|grey)"],
+    ),
+    red_flag(
+        "rf_focal_en", "en", "Red flag: a face or limb that droops, goes numb or will not "
+                             "move; speech that is slurred or jumbled.",
+        patterns=[*rf_near(r"face|mouth|smile|lip|lips|eye|arm|arms|leg|legs|hand|side|half",
+                           r"droop|droopy|drooping|droops|drooped|crooked|uneven|lopsided|"
+                           r"numb|limp|dead|paralyzed|"
+                           r"cant move|wont move|cant lift|cant feel|weak|tingly|dropping", 4),
+                  r"(?:slurring|slurred|jumbled|gibberish|garbled|cant talk|cant speak|cant get (?:the )?"
+                  r"words out)"],
+    ),
+    red_flag(
+        "rf_mood_en", "en", "Red flag: thoughts of dying or not being here.",
+        phrases=["nothing matters anymore", "whats the point", "fine without me",
+                 "tonight is the night", "letters to everyone", "letter to everyone",
+                 "no point anymore", "not be here anymore", "not here anymore",
+                 "better without me", "cant do this", "cant keep going", "done with everything",
+                 "say goodbye", "no way out", "not be around"],
+        patterns=[rf"(?:{_RF_MOOD_EN}){rf_gap(6)} (?:{_RF_MOOD_SIGN_EN})",
+                  r"(?:drank|drunk|swallowed|ate|got into)(?: \w+){0,3} (?:cleaner|cleaning|"
+                  r"detergent|chemical|chemicals|soap|bleach)",
+                  rf"(?:took|take|swallowed|ate|taken)(?: \w+){{0,2}} (?:like |about |maybe )?"
+                  rf"(?:[8-9]|1[0-4]|several|a bunch of|a lot of)(?: \w+){{0,2}} "
+                  rf"(?:{_PILLS})"],
+    ),
+    red_flag(
+        "rf_allergic_en", "en", "Red flag: a trigger or reaction near the airway, face or "
+                                "breathing; a swelling throat or tongue.",
+        patterns=[rf_near(_RF_TRIGGER_EN, _RF_AIRWAY_EN, 10)[0],
+                  *rf_near(r"(?<!sore )(?<!strep )throat|tongue|lips|lip", _RF_SWELL_EN, 4)],
+    ),
+    red_flag(
+        "rf_baby_fever_en", "en", "Red flag: a baby or infant with fever, warm or hot.",
+        patterns=list(rf_near(_RF_BABY_EN, _RF_FEVERISH_EN, 8)),
+    ),
+    red_flag(
+        "rf_vomit_blood_en", "en", "Red flag: vomit or cough with red, black or blood in it.",
+        patterns=[rf_near(_RF_VOMIT_EN, _RF_RED, 10)[0]],
+    ),
+    red_flag(
+        "rf_headache_en", "en", "Red flag: a headache that is sudden, intense or with a stiff "
+                                "neck.",
+        patterns=list(rf_near(_RF_HEADACHE_EN, _RF_HEADACHE_SIGN_EN, 8)),
+    ),
+    red_flag(
+        "rf_pregnancy_en", "en", "Red flag: bleeding, blood or cramps in pregnancy.",
+        # pregnancy word first only: the other order would be tried at every "blood"
+        patterns=[rf_near(_RF_PREGNANT_EN, _RF_PREGNANT_SIGN_EN, 10)[0]],
+    ),
+    red_flag(
+        "rf_pecho_es", "es", "Senal de alarma: pecho o corazon, ahora o fuerte.",
+        patterns=[rf"(?:{_RF_PECHO}){rf_gap(6)} (?:{_RF_PECHO_SIGN})",
+                  rf"(?:{_RF_NOW_FIRST_ES}|muy|mucho){rf_gap(4)} (?:{_RF_PECHO})"],
+    ),
+    red_flag(
+        "rf_respirar_es", "es", "Senal de alarma: respiracion, ahora o fuerte.",
+        patterns=[rf"(?:{_RF_RESPIRAR}){rf_gap(6)} (?:{_RF_RESPIRAR_SIGN})",
+                  rf"(?:{_RF_NOW_FIRST_ES}|muy|mucho|cuesta){rf_gap(4)} (?:{_RF_RESPIRAR})",
+                  r"(?:labios|cara|dedos|unas)(?: \w+){0,3} (?:morad[oa]s?|azul\w*|gris\w*)"],
+    ),
+    red_flag(
+        "rf_sangrado_es", "es", "Senal de alarma: sangrado ahora, fuerte o que sigue.",
+        patterns=[rf"(?:{_RF_SANGRE}){rf_gap(6)} (?:{_RF_SANGRE_SIGN})",
+                  rf"(?:{_RF_NOW_FIRST_ES}|saliendo|sale|mucha|mucho){rf_gap(4)} "
+                  rf"(?:{_RF_SANGRE})"],
+    ),
+    red_flag(
+        "rf_desmayo_confusion_es", "es", "Senal de alarma: desmayo o confusion nueva.",
+        phrases=["se desmayo", "me desmaye", "se desvanecio", "se desplomo", "casi me desmayo",
+                 "casi se desmaya", "perdio el conocimiento", "se quedo como ido",
+                 "se quedo como ida", "no nos reconoce", "no me reconoce", "ya no reconoce",
+                 "dice cosas sin sentido"],
+        patterns=[rf"(?:{_RF_DESMAYO}){rf_gap(8)} (?:{_RF_NOW_ES}|otra vez|golpe|cayo)",
+                  rf"(?:{_RF_CONFUNDIDO}){rf_gap(6)} (?:{_RF_NOW_ES})",
+                  rf"(?:{_RF_NOW_FIRST_ES}|muy|anda){rf_gap(3)} "
+                  rf"(?:{_RF_CONFUNDIDO})"],
+    ),
+    red_flag(
+        "rf_subito_focal_es", "es", "Senal de alarma: cambio de repente en la vista, el habla, "
+                                    "un brazo o el equilibrio.",
+        patterns=list(rf_near(_RF_SUBITO_ES, _RF_FOCAL_ES, 6)),
+    ),
+    red_flag(
+        "rf_focal_es", "es", "Senal de alarma: cara, boca o un brazo caido, dormido o que no "
+                             "se mueve; habla arrastrada.",
+        patterns=[*rf_near(r"cara|boca|labio|sonrisa|ojo|brazo|mano|pierna|lado|mitad",
+                           r"chuec[oa]|torcid[oa]|torcio|dormid[oa]|durmio|caid[oa]|cayo|"
+                           r"entumid[oa]|adormecid[oa]|paralizad[oa]|de lado|no (?:puede|puedo) "
+                           r"mover|no (?:puede|puedo) levantar|no (?:siente|siento)", 4),
+                  r"habla (?:raro|rara|arrastrada|chistoso|trabad[oa])|no (?:puede|puedo) hablar"],
+    ),
+    red_flag(
+        "rf_animo_es", "es", "Senal de alarma: ideas de morir o de no estar.",
+        phrases=["nada tiene sentido", "ya no tiene sentido", "ya no puedo mas",
+                 "cartas para todos", "carta para todos", "hoy es la noche",
+                 "no le veo sentido", "estarian bien sin mi", "no aguanto mas"],
+        patterns=[rf"(?:{_RF_ANIMO}){rf_gap(6)} (?:{_RF_ANIMO_SIGN})",
+                  r"(?:tomo|trago|bebio|tomaron)(?: \w+){0,3} (?:limpiar|limpiador|jabon|"
+                  r"quimico|quimicos|detergente|cloro)",
+                  rf"(?:tomo|tome|trago|trague|tomado|tragado)(?: \w+){{0,2}} "
+                  rf"(?:como |unas |unos )?(?:[8-9]|1[0-4]|varias|muchas|un monton de)"
+                  rf"(?: \w+){{0,2}} (?:{_PASTILLAS})"],
+    ),
+    red_flag(
+        "rf_alergia_es", "es", "Senal de alarma: alergia cerca de la garganta, la cara o la "
+                               "respiracion; garganta o lengua hinchada.",
+        patterns=[rf_near(_RF_GATILLO, _RF_VIA_AEREA, 10)[0],
+                  rf_near(r"garganta|lengua|labios|labio", _RF_HINCHA, 4)[0]],
+    ),
+    red_flag(
+        "rf_bebe_fiebre_es", "es", "Senal de alarma: bebe con fiebre o caliente.",
+        patterns=list(rf_near(_RF_BEBE, _RF_FEBRIL, 8)),
+    ),
+    red_flag(
+        "rf_vomito_sangre_es", "es", "Senal de alarma: vomito o tos con sangre, rojo o negro.",
+        patterns=list(rf_near(_RF_VOMITO, _RF_ROJO, 10)),
+    ),
+    red_flag(
+        "rf_cabeza_es", "es", "Senal de alarma: dolor de cabeza subito, intenso o con cuello "
+                              "rigido.",
+        patterns=list(rf_near(_RF_CABEZA, _RF_CABEZA_SIGN, 8)),
+    ),
+    red_flag(
+        "rf_embarazo_es", "es", "Senal de alarma: sangrado o coagulos en el embarazo.",
+        patterns=list(rf_near(_RF_EMBARAZO, _RF_EMBARAZO_SIGN, 10)),
+    ),
+]
+
 # --- topics -------------------------------------------------------------------
 
 TOPIC_RULES = [
@@ -1024,7 +1397,7 @@ TOPIC_RULES = [
         "thank you", "thanks", "gracias", "appreciate"]),
 ]
 
-DEFAULT_RULES = EMERGENCY_RULES + URGENT_RULES + TOPIC_RULES
+DEFAULT_RULES = EMERGENCY_RULES + RED_FLAG_RULES + URGENT_RULES + TOPIC_RULES
 
 
 @lru_cache(maxsize=1)
