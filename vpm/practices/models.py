@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from .tenancy import TenantModel
+
 
 def default_business_hours():
     weekday = ["08:00", "17:00"]
@@ -75,6 +77,10 @@ class Membership(models.Model):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
     team = models.CharField(max_length=16, choices=Team.choices, blank=True)
     is_active = models.BooleanField(default=True)
+    # Fair auto-assignment (vpm.queue.assignment): how many items this person
+    # holds at most, and whether they take new work now (away: nothing new).
+    capacity = models.PositiveSmallIntegerField(default=10)
+    is_available = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -123,3 +129,40 @@ class Invitation(models.Model):
     @property
     def is_usable(self):
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class ClosedDay(TenantModel):
+    """A day the practice is closed (a holiday), kept by the manager.
+
+    The queue's business-hours clock skips these days (vpm.queue.business_hours).
+    """
+
+    date = models.DateField()
+    reason = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "date"], name="closed_day_one_per_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.practice} closed on {self.date}"
+
+
+class TeamSettings(TenantModel):
+    """Per-team queue settings a manager edits: fair auto-assignment on or off,
+    and where the round-robin stopped last (the member assigned last)."""
+
+    team = models.CharField(max_length=16, choices=Team.choices)
+    auto_assign = models.BooleanField(default=False)
+    last_assigned = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                      null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "team"], name="team_settings_one_per_team"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_team_display()} settings in {self.practice_id}"

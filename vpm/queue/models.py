@@ -35,11 +35,13 @@ class Status(models.TextChoices):
     OPEN = "open", "Open"
     CLAIMED = "claimed", "Claimed"
     SNOOZED = "snoozed", "Snoozed"
+    # Waiting on the patient: the response clock is paused (vpm.queue.services).
+    WAITING = "waiting", "Waiting on the patient"
     DONE = "done", "Done"
     CANCELLED = "cancelled", "Cancelled"
 
 
-ACTIVE_STATUSES = (Status.OPEN, Status.CLAIMED, Status.SNOOZED)
+ACTIVE_STATUSES = (Status.OPEN, Status.CLAIMED, Status.SNOOZED, Status.WAITING)
 
 
 class WorkItemQuerySet(TenantQuerySet):
@@ -80,6 +82,14 @@ class WorkItem(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Waiting on the patient: why, since when, and how much of the response
+    # time was left when the clock paused (business seconds, or clock seconds
+    # for targets that count clock time).
+    waiting_reason = models.CharField(max_length=200, blank=True)
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    clock_left_seconds = models.IntegerField(null=True, blank=True)
+    # Set once when the escalation sweep has told the managers (never twice).
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     objects = WorkItemQuerySet.as_manager()
 
@@ -98,6 +108,10 @@ class WorkItem(TenantModel):
             models.CheckConstraint(
                 condition=~Q(status=Status.SNOOZED) | Q(snoozed_until__isnull=False),
                 name="work_item_snoozed_has_until",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.WAITING) | Q(waiting_since__isnull=False),
+                name="work_item_waiting_has_since",
             ),
         ]
         indexes = [
@@ -132,6 +146,10 @@ class WorkItemEvent(TenantModel):
         RELEASED = "released", "Released"
         SNOOZED = "snoozed", "Snoozed"
         WOKEN = "woken", "Back from snooze"
+        WAITING = "waiting", "Waiting on the patient"
+        RESUMED = "resumed", "Clock resumed"
+        TAKEN_OVER = "taken_over", "Taken over"
+        ESCALATED = "escalated", "Escalated to managers"
         OVERDUE = "overdue", "Became overdue"
         CLOSED = "closed", "Closed"
 
@@ -145,3 +163,61 @@ class WorkItemEvent(TenantModel):
     class Meta:
         indexes = [models.Index(fields=["practice", "work_item", "at"])]
         ordering = ["at", "id"]
+
+
+class SlaTarget(TenantModel):
+    """A practice's own response target for one kind and urgency; without a
+    row the shipped default (vpm.queue.sla.DEFAULT_TARGETS) applies."""
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    urgency = models.PositiveSmallIntegerField(choices=Urgency.choices)
+    minutes = models.PositiveIntegerField()
+    # Business hours (the practice's opening hours and closed days) or plain
+    # clock time (emergencies, statutory deadlines).
+    business_hours = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "kind", "urgency"],
+                                    name="sla_target_one_per_kind_urgency"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}/{self.urgency}: {self.minutes} min"
+
+
+class QueueSettings(TenantModel):
+    """Practice-wide queue settings a manager edits."""
+
+    # An item overdue by more than this tells the managers (once).
+    escalate_after_minutes = models.PositiveIntegerField(default=60)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice"], name="queue_settings_one_per_practice"),
+        ]
+
+
+class StaffNotice(TenantModel):
+    """An in-app notice for one staff member (e.g. an item escalated to them).
+
+    Unique per (item, person, kind), so a sweep that runs twice tells once.
+    """
+
+    class Kind(models.TextChoices):
+        ESCALATED = "escalated", "Escalated"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="staff_notices")
+    work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["work_item", "user", "kind"],
+                                    name="staff_notice_once"),
+        ]
+        indexes = [models.Index(fields=["practice", "user", "-created_at"])]

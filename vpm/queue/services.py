@@ -214,3 +214,70 @@ def work_items_flag_overdue(*, now=None) -> int:
 def work_items_wake_snoozed(*, now=None) -> int:
     """Bring back snoozed items whose time has come, to their owner if they had one."""
     return _run_sweep(_WAKE_SNOOZED_SQL, now)
+
+
+# --- Waiting on the patient: the response clock pauses ----------------------
+
+def work_item_wait_on_patient(*, item, actor, reason, is_manager=False) -> WorkItem:
+    """Put the item on hold until the patient answers; its clock stops.
+
+    What was left of the response time is kept (in the target's own clock:
+    business or plain time) and given back on resume. An item already
+    overdue stays overdue: nothing is left to keep.
+    """
+    from . import sla
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkItemError("Say what you are waiting for from the patient.")
+    _check_may_act_on_held(item, actor, is_manager, verb="put on hold")
+    now = timezone.now()
+    target = sla.target_for(practice=item.practice, kind=item.kind, urgency=item.urgency)
+    left = sla.time_left(practice=item.practice, target=target, now=now, due_at=item.due_at)
+    return _change(item, allowed_from=[Status.OPEN, Status.CLAIMED], actor=actor,
+                   action=Action.WAITING, note=reason, only_if={"owner_id": item.owner_id},
+                   status=Status.WAITING, waiting_reason=reason[:200], waiting_since=now,
+                   clock_left_seconds=int(left))
+
+
+def work_item_resume(*, item, actor=None, note="Resumed") -> WorkItem:
+    """Start the clock again: the item is due what was left of its time after now."""
+    from . import sla
+
+    if item.status != Status.WAITING:
+        raise WorkItemError("This item is not waiting on the patient.")
+    now = timezone.now()
+    changes = {"status": Status.CLAIMED if item.owner_id else Status.OPEN,
+               "waiting_reason": "", "waiting_since": None, "clock_left_seconds": None}
+    left = item.clock_left_seconds or 0
+    if left > 0:
+        target = sla.target_for(practice=item.practice, kind=item.kind, urgency=item.urgency)
+        changes["due_at"] = sla.deadline_for(practice=item.practice, target=target, start=now,
+                                             seconds=left)
+        changes["is_overdue"] = False
+    return _change(item, allowed_from=[Status.WAITING], actor=actor, action=Action.RESUMED,
+                   note=note, only_if={"waiting_since": item.waiting_since}, **changes)
+
+
+def work_items_resume_for_patient(*, practice, patient, note="The patient answered") -> int:
+    """The patient answered (a message, a form, a call): every item of theirs
+    that waited on them runs again. Returns how many resumed."""
+    waiting = WorkItem.objects.for_practice(practice).filter(patient=patient,
+                                                             status=Status.WAITING)
+    resumed = 0
+    for item in waiting.select_related("practice"):
+        try:
+            work_item_resume(item=item, note=note)
+        except WorkItemError:
+            continue  # resumed by someone else a moment ago
+        resumed += 1
+    return resumed
+
+
+def _check_may_act_on_held(item, actor, is_manager, *, verb):
+    """A colleague's claimed item is theirs: only they or a manager may
+    close, snooze or hold it (anyone else takes it over first)."""
+    if item.status == Status.CLAIMED and item.owner_id != getattr(actor, "pk", None) \
+            and not is_manager:
+        raise WorkItemError(f"{item.owner.display_name} has this item: only they or a "
+                            f"manager can {verb} it. Take it over first if you need to.")
