@@ -1,6 +1,5 @@
 """API: patients of a practice and their contact log. Every read is audited."""
 
-from datetime import timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -19,13 +18,12 @@ from vpm.api import (
 )
 from vpm.audit.models import AuditEvent
 from vpm.audit.services import audit_record
+from vpm.validators import BoundedDateTimeSerializerField
 
+from .forms import CLOCK_SKEW, CONTACT_LOG_MAX_PAST
 from .models import Channel, ContactAttempt, ContactPoint, Patient
 from .selectors import patient_search
 from .services import contact_attempt_log
-
-# Clocks of phones and desktops drift a little; a minute or two ahead is not "the future".
-CLOCK_SKEW = timedelta(minutes=5)
 
 NOT_FOUND = OpenApiResponse(ErrorOutput, description="No such patient in this practice.")
 
@@ -85,16 +83,12 @@ class ContactAttemptInput(StrictInput):
     direction = choice_field(ContactAttempt.Direction.choices)
     outcome = choice_field(ContactAttempt.Outcome.choices)
     note = StrictCharField(max_length=2000, allow_blank=True, default="")
-    occurred_at = serializers.DateTimeField(allow_null=True, default=None,
+    occurred_at = BoundedDateTimeSerializerField(
+        max_past=CONTACT_LOG_MAX_PAST, max_future=CLOCK_SKEW, allow_null=True, default=None,
                                             help_text="When it happened; leave out for now.")
 
     def validate_occurred_at(self, value):
-        now = timezone.now()
-        if value is None:
-            return now
-        if value > now + CLOCK_SKEW:
-            raise serializers.ValidationError("A contact attempt cannot be in the future.")
-        return value
+        return value or timezone.now()
 
 
 # --- Views ----------------------------------------------------------------

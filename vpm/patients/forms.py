@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from vpm.validators import BoundedDateTimeField
+
 from .models import Channel, ContactAttempt, IdentityCheck
 
 
@@ -11,9 +13,15 @@ class PatientSearchForm(forms.Form):
                                                       "type": "search"}))
 
 
+# The contact log is for what happened recently; older history belongs in the chart.
+CONTACT_LOG_MAX_PAST = timezone.timedelta(days=366)
+# Clocks of phones and desktops drift a little; a minute or two ahead is not "the future".
+CLOCK_SKEW = timezone.timedelta(minutes=5)
+
+
 class ContactAttemptForm(forms.ModelForm):
-    occurred_at = forms.DateTimeField(
-        label="When", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    occurred_at = BoundedDateTimeField(
+        label="When", required=False, max_past=CONTACT_LOG_MAX_PAST, max_future=CLOCK_SKEW, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="Leave empty for now.",
     )
 
@@ -29,10 +37,7 @@ class ContactAttemptForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
     def clean_occurred_at(self):
-        occurred_at = self.cleaned_data.get("occurred_at") or timezone.now()
-        if occurred_at > timezone.now() + timezone.timedelta(minutes=5):
-            raise forms.ValidationError("A contact attempt cannot be in the future.")
-        return occurred_at
+        return self.cleaned_data.get("occurred_at") or timezone.now()
 
 
 class IdentityCheckForm(forms.ModelForm):

@@ -20,8 +20,10 @@ from vpm.api import (
 from vpm.audit.models import AuditEvent
 from vpm.audit.services import audit_record
 from vpm.practices.models import Team
+from vpm.validators import BoundedDateTimeSerializerField
 
 from . import services
+from .forms import SNOOZE_MAX
 from .models import ACTIVE_STATUSES, Kind, Status, Urgency, WorkItem
 
 URGENCY_BY_NAME = {urgency.name.lower(): urgency.value for urgency in Urgency}
@@ -114,7 +116,8 @@ class AssignInput(StrictInput):
 
 
 class SnoozeInput(StrictInput):
-    until = serializers.DateTimeField(help_text="ISO 8601, e.g. 2025-06-02T09:00:00-05:00.")
+    until = BoundedDateTimeSerializerField(
+        max_future=SNOOZE_MAX, help_text="ISO 8601, e.g. 2025-06-02T09:00:00-05:00; at most a year ahead.")
     reason = StrictCharField(max_length=200, allow_blank=True, default="")
 
     def validate_until(self, value):

@@ -1,8 +1,14 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from vpm.practices.models import Membership
+from vpm.validators import BoundedDateTimeField
+
+# A snooze is a plan for the coming weeks; a year out is the longest that makes sense.
+SNOOZE_MAX = timedelta(days=366)
 
 
 class CloseForm(forms.Form):
@@ -11,7 +17,7 @@ class CloseForm(forms.Form):
 
 
 class SnoozeForm(forms.Form):
-    until = forms.DateTimeField(label="Snooze until",
+    until = BoundedDateTimeField(label="Snooze until", max_future=SNOOZE_MAX,
                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                 error_messages={"required": "Choose when to bring it back.",
                                                 "invalid": "Enter a date and time, "

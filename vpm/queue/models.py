@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from vpm.practices.models import Team
 from vpm.practices.tenancy import TenantModel, TenantQuerySet
+from vpm.validators import STORABLE_FROM, STORABLE_UNTIL
 
 
 class Kind(models.TextChoices):
@@ -112,6 +113,17 @@ class WorkItem(TenantModel):
             models.CheckConstraint(
                 condition=~Q(status=Status.WAITING) | Q(waiting_since__isnull=False),
                 name="work_item_waiting_has_since",
+            ),
+            # Times psycopg can read back (vpm/validators.py): one year-10000 row
+            # would make every list that shows it answer 500.
+            models.CheckConstraint(
+                condition=Q(due_at__gte=STORABLE_FROM, due_at__lt=STORABLE_UNTIL),
+                name="work_item_due_at_storable",
+            ),
+            models.CheckConstraint(
+                condition=Q(snoozed_until__isnull=True)
+                | Q(snoozed_until__gte=STORABLE_FROM, snoozed_until__lt=STORABLE_UNTIL),
+                name="work_item_snoozed_until_storable",
             ),
         ]
         indexes = [
