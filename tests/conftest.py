@@ -4,6 +4,7 @@ who works at a second practice (every endpoint must give them a 404)."""
 import pytest
 from django.test import Client
 
+from vpm.accounts.second_factor import dangerously_record_second_factor
 from vpm.practices.models import Role, Team
 
 from .factories import PatientFactory, PracticeFactory, UserFactory, WorkItemFactory, staff_user
@@ -85,10 +86,12 @@ def work_item(practice, patient):
     return WorkItemFactory(practice=practice, patient=patient)
 
 
-def client_for(user) -> Client:
-    """A browser session signed in as `user` (MFA already passed)."""
-    client = Client()
+def client_for(user, client_class=Client) -> Client:
+    """A browser session signed in as `user`, with the second factor passed in it
+    (when the user has an authenticator), as allauth records a real sign-in."""
+    client = client_class()
     client.force_login(user)
+    dangerously_record_second_factor(client, user)
     return client
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",  # "your other sessions" on the account page
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",

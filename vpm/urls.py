@@ -23,6 +23,7 @@ practice_urls = [
 urlpatterns = [
     path("", practice_views.home, name="home"),
     path("healthz", practice_views.healthz, name="healthz"),
+    path("accounts/", include("vpm.accounts.urls")),  # before allauth's: some replace its
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("invitations/<uuid:token>/", practice_views.invitation_accept, name="invitation_accept"),

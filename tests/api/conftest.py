@@ -6,6 +6,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from vpm.accounts.second_factor import dangerously_record_second_factor
+
 # Every endpoint under /api/v1/p/<slug>/, with a body that is valid for it.
 # "{patient}", "{item}" and "{me}" are filled in by `call`.
 ENDPOINTS = [
@@ -48,6 +50,7 @@ def api_as():
         client = APIClient()
         if user is not None:
             client.force_login(user)
+            dangerously_record_second_factor(client, user)
         return client
 
     return make

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+
+from tests.conftest import client_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -61,8 +62,7 @@ def sign_in(page, live_server):
     """Give the browser a session for `user`, as if they had passed sign-in and MFA."""
 
     def sign_in(user):
-        client = Client()
-        client.force_login(user)
+        client = client_for(user)
         page.context.add_cookies([{
             "name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
             "value": client.cookies[settings.SESSION_COOKIE_NAME].value,

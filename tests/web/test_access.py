@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import client_for
 from tests.factories import staff_user
 from vpm.practices.models import Membership, Role, Team
 from vpm.queue.models import Status, WorkItem
@@ -165,6 +166,5 @@ def test_django_admin_opens_for_a_superuser_with_totp(practice):
     operator = staff_user(practice, role=Role.STAFF)
     operator.is_staff = operator.is_superuser = True
     operator.save(update_fields=["is_staff", "is_superuser"])
-    client = Client()
-    client.force_login(operator)
+    client = client_for(operator)
     assert client.get("/admin/").status_code == 200

@@ -1,13 +1,19 @@
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
+
+from .second_factor import needs_second_factor, second_factor_state
 
 
 class StaffMFARequiredMiddleware:
-    """Send staff and operators without TOTP to enrol before anything else.
+    """Staff and operators must have passed TOTP in this session, on pages and the API.
 
-    allauth verifies a second factor at sign-in once one is enrolled, but does
-    not make anyone enrol. Patients are exempt: they sign in with a password.
+    Without an authenticator they are sent to enrol; with one that this
+    session has not used (it signed in before enrolment, or with an
+    authenticator since removed) they are asked for a code. Patients are
+    exempt: they sign in with a password. API token requests are checked by
+    the token authentication (vpm.accounts.tokens) instead.
     """
 
     ALLOWED_PREFIXES = ("/accounts/", "/static/", "/invitations/", "/healthz")
@@ -16,17 +22,18 @@ class StaffMFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._must_enrol(request):
-            if request.path.startswith("/api/"):  # a program cannot follow a redirect to a form
-                return JsonResponse({"detail": "Set up two-step sign-in first: "
-                                     + request.build_absolute_uri(reverse("mfa_activate_totp"))},
-                                    status=403)
-            return redirect(reverse("mfa_activate_totp"))
-        return self.get_response(request)
-
-    def _must_enrol(self, request) -> bool:
         user = request.user
-        if not user.is_authenticated or request.path.startswith(self.ALLOWED_PREFIXES):
-            return False
-        needs_mfa = user.is_superuser or user.memberships.filter(is_active=True).exists()
-        return needs_mfa and not user.has_mfa()
+        if not user.is_authenticated or request.path.startswith(self.ALLOWED_PREFIXES) \
+                or not needs_second_factor(user):
+            return self.get_response(request)
+        state = second_factor_state(request, user)
+        if state == "passed":
+            return self.get_response(request)
+        if state == "not_enrolled":
+            url, reason = reverse("mfa_activate_totp"), "Set up two-step sign-in first: "
+        else:
+            url = reverse("mfa_reauthenticate") + "?" + urlencode({"next": request.get_full_path()})
+            reason = "Confirm two-step sign-in in this session first: "
+        if request.path.startswith("/api/"):  # a program cannot follow a redirect to a form
+            return JsonResponse({"detail": reason + request.build_absolute_uri(url)}, status=403)
+        return redirect(url)

@@ -34,6 +34,9 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     name = models.CharField(max_length=150, blank=True)
+    # Part of the session hash: bumping it signs the user out of every other
+    # session (vpm.accounts.second_factor.sessions_end_others).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -46,6 +49,16 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return self.name or self.email.split("@")[0]
+
+    def _get_session_auth_hash(self, secret=None):
+        # Generation 0 keeps Django's hash, so sessions made before this field
+        # existed stay valid until the first authenticator change.
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac("vpm.accounts.User.session", f"{self.password}:{self.session_generation}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
     def has_mfa(self) -> bool:
         from allauth.mfa.models import Authenticator

@@ -1,3 +1,4 @@
+from allauth.account.internal.flows.login import record_authentication
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
@@ -145,6 +146,9 @@ def invitation_accept(request, token):
             form.add_error(None, str(error))
         else:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            # Choosing the password a moment ago is as fresh as re-typing it:
+            # enrolment (which allauth guards with a re-authentication) follows at once.
+            record_authentication(request, membership.user, "password", reauthenticated=True)
             return redirect("mfa_activate_totp")
     return render(request, "practices/accept.html", {"invitation": invitation, "form": form},
                   status=400 if form.errors else 200)

@@ -18,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from vpm.accounts.second_factor import dangerously_record_second_factor
 from vpm.demo.scale import seed_scale
 from vpm.patients.models import Patient
 from vpm.queue.models import WorkItem
@@ -43,7 +44,9 @@ class Command(BaseCommand):
                           f"{WorkItem.objects.count():,} work items")
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         client = Client()
-        client.force_login(get_user_model().objects.get(email=email))
+        user = get_user_model().objects.get(email=email)
+        client.force_login(user)
+        dangerously_record_second_factor(client, user)  # as if signed in with TOTP
         slug = email.split("@")[1].removesuffix(".example")
         patient = Patient.objects.filter(practice__slug=slug).order_by("id").first()
         # (name, url, posted form or None): a search is posted, as the page does.

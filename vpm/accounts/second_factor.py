@@ -1,0 +1,76 @@
+"""Whether a session has proven the second factor, and what follows when an
+authenticator changes.
+
+Enrolment is not proof. Staff access needs a TOTP (or recovery code) check
+passed in *this* session: allauth records every authentication step in the
+session (`get_authentication_records`), and we count only an "mfa" step made
+with an authenticator the user still has. So a session that signed in with a
+password before its user enrolled elsewhere, or that passed with an
+authenticator since removed, is asked for a code again.
+"""
+
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.db.models import F
+
+
+def needs_second_factor(user) -> bool:
+    """Staff of any practice and platform operators; patients sign in with a password."""
+    return user.is_superuser or user.memberships.filter(is_active=True).exists()
+
+
+def second_factor_state(request, user) -> str:
+    """"passed", "unproven" (enrolled, but not in this session) or "not_enrolled"."""
+    authenticators = dict(Authenticator.objects.filter(user=user).values_list("pk", "type"))
+    if Authenticator.Type.TOTP not in authenticators.values():
+        return "not_enrolled"
+    for record in get_authentication_records(request, user):
+        if record.get("method") == "mfa" and record.get("id") in authenticators:
+            return "passed"
+    return "unproven"
+
+
+def sessions_end_others(*, request, user) -> None:
+    """Sign the user out everywhere except this request's session.
+
+    Bumping `session_generation` changes the user's session hash, so Django
+    drops every other session at its next request, whether or not
+    allauth.usersessions tracked it (sessions made before tracking began, or by
+    `login()` outside allauth). This session is re-signed with the new hash.
+    """
+    from allauth.usersessions.models import UserSession
+
+    get_user_model().objects.filter(pk=user.pk).update(
+        session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    old_key = request.session.session_key
+    update_session_auth_hash(request, user)  # also gives this session a new key
+    UserSession.objects.filter(user=user).exclude(session_key=old_key).delete()
+    UserSession.objects.filter(session_key=old_key).update(
+        session_key=request.session.session_key)
+
+
+def on_authenticator_changed(sender, request, user, **kwargs) -> None:
+    """Enrolling, resetting or removing an authenticator ends the user's other sessions."""
+    if request is not None and getattr(request, "user", None) is not None \
+            and request.user.is_authenticated and request.user.pk == user.pk:
+        sessions_end_others(request=request, user=user)
+
+
+def dangerously_record_second_factor(client, user) -> None:
+    """For test clients and the benchmark only: write into `client`'s session
+    (after `force_login`) what allauth writes when `user` passes the TOTP step."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is None:
+        return
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email},
+        {"method": "mfa", "at": time.time(), "id": totp.pk, "type": "totp"}]
+    session["account_authentication_methods_user"] = str(user.pk)  # allauth's owner key
+    session.save()
