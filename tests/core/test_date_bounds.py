@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests.conftest import client_for
 from tests.factories import WorkItemFactory
 from vpm.patients.models import ContactAttempt
 from vpm.queue.models import Status, WorkItem
@@ -21,9 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _api_as(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
+    return client_for(user, APIClient)  # signed in with TOTP passed in the session
 
 
 def _snooze_page(client, item, until):
