@@ -4,9 +4,11 @@ import json
 import logging
 from functools import lru_cache
 
+from django.shortcuts import get_object_or_404
+
 from messaging.triage import RuleError, RuleSet, Triage, classify, default_rule_set, validate_rule
 
-from .models import TriageRouting, TriageRule
+from .models import Message, RefillRequest, Thread, TriageRouting, TriageRule
 
 logger = logging.getLogger(__name__)
 
@@ -59,3 +61,39 @@ def triage_for_practice(text: str, practice) -> Triage:
 
 def triage_with_defaults(text: str) -> Triage:
     return classify(text, default_rule_set())
+
+
+# --- Threads --------------------------------------------------------------
+
+def threads_for_patient(*, practice, patient):
+    """A patient's own threads (never another patient's), latest first."""
+    return (Thread.objects.for_practice(practice).filter(patient=patient, merged_into__isnull=True)
+            .order_by("-last_message_at", "id"))
+
+
+def thread_for_patient(*, practice, patient, thread_id) -> Thread:
+    """One of the patient's threads, or Http404 (also for another patient's)."""
+    return get_object_or_404(threads_for_patient(practice=practice, patient=patient),
+                             pk=thread_id)
+
+
+def messages_for_patient(thread):
+    """What the patient may read: everything except internal notes."""
+    return (thread.messages.exclude(direction=Message.Direction.NOTE)
+            .prefetch_related("attachments").order_by("created_at", "id"))
+
+
+def messages_for_staff(thread):
+    return (thread.messages.select_related("author").prefetch_related("attachments")
+            .order_by("created_at", "id"))
+
+
+def thread_for_staff(*, practice, thread_id) -> Thread:
+    return get_object_or_404(
+        Thread.objects.for_practice(practice).select_related("patient", "merged_into"),
+        pk=thread_id)
+
+
+def refills_for_patient(*, practice, patient):
+    return (RefillRequest.objects.for_practice(practice).filter(patient=patient)
+            .order_by("-created_at", "id"))

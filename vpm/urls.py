@@ -18,6 +18,7 @@ practice_urls = [
     path("", include("vpm.practices.urls")),
     path("", include("vpm.queue.urls")),
     path("", include("vpm.notify.urls")),
+    path("", include("messaging.urls")),
 ]
 
 urlpatterns = [

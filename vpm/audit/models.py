@@ -18,6 +18,9 @@ class AuditEvent(TenantModel):
         VIEW_OUTBOX = "view_outbox", "Viewed messages sent to patients"
         VIEW_QUEUE = "view_queue", "Viewed work items (which name patients)"
         CHANGE_PATIENT = "change_patient", "Changed a patient record"
+        # Messaging: reading a conversation, its list, or an attachment.
+        VIEW_MESSAGES = "view_messages", "Viewed a patient's messages"
+        VIEW_THREAD = "view_thread", "Viewed a message thread"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                               related_name="+")

@@ -3,9 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from messaging.models import TriageRouting, TriageRule
 from messaging.triage import RuleError, default_rule_set, validate_rule
-
-from .models import TriageRouting, TriageRule
 
 
 def triage_rule_save(*, practice, definition, actor=None) -> TriageRule:

@@ -1,0 +1,75 @@
+"""Telling people: the patient (a reply by SMS or email, or a notice that a
+portal reply is waiting) and the on-call person when an emergency arrives.
+
+Everything goes through vpm.notify: a row is written now (with an idempotency
+key, so nothing is sent twice) and sent by a worker after commit.
+"""
+
+from django.urls import reverse
+
+from messaging.models import Message, OnCall, OnCallAlert
+from vpm.notify.models import OutboundMessage
+from vpm.notify.services import message_queue
+from vpm.patients.models import ContactPoint
+from vpm.practices.models import Membership
+
+
+def _patient_address(patient, channel) -> str:
+    kind = ContactPoint.Kind.PHONE if channel == Message.Channel.SMS else ContactPoint.Kind.EMAIL
+    point = (ContactPoint.objects.for_practice(patient.practice).filter(patient=patient, kind=kind)
+             .order_by("-is_primary", "-verified_at", "id").first())
+    return point.value if point else ""
+
+
+def send_to_patient(*, thread, message, channel, to="") -> OutboundMessage | None:
+    """Send `message` by SMS or email; for a portal reply, tell the patient by
+    their preferred channel that a reply is waiting (without its text)."""
+    patient = thread.patient
+    if channel in (Message.Channel.SMS, Message.Channel.EMAIL):
+        to = to or (_patient_address(patient, channel) if patient else "")
+        if not to:
+            return None
+        return message_queue(practice=thread.practice, patient=patient, channel=channel, to=to,
+                             template="messaging_message", context={"body": message.body},
+                             idempotency_key=f"messaging:{message.pk}")
+    if patient is None or message.is_automatic:
+        return None  # the patient is on the page and reads it there
+    notice_channel = "email" if patient.preferred_channel == "email" else "sms"
+    to = _patient_address(patient, notice_channel)
+    if not to:
+        return None
+    return message_queue(
+        practice=thread.practice, patient=patient, channel=notice_channel, to=to,
+        template="messaging_reply_waiting",
+        context={"path": reverse("portal_messages", kwargs={"practice_slug": thread.practice.slug})},
+        idempotency_key=f"messaging-notice:{message.pk}")
+
+
+def on_call_recipients(practice):
+    """The named on-call person, else every active member of the on-call role
+    (managers by default)."""
+    on_call = OnCall.objects.filter(practice=practice).select_related("person").first()
+    if on_call is not None and on_call.person_id and Membership.objects.filter(
+            practice=practice, user_id=on_call.person_id, is_active=True).exists():
+        return on_call, [on_call.person]
+    role = on_call.role if on_call else "manager"
+    members = Membership.objects.filter(practice=practice, role=role, is_active=True) \
+        .select_related("user")
+    return on_call, [membership.user for membership in members]
+
+
+def on_call_alert(*, thread, message) -> list[OnCallAlert]:
+    """An emergency: in-app alerts for the on-call people and a text to the
+    on-call number. The text names no patient and quotes nothing."""
+    practice = thread.practice
+    on_call, people = on_call_recipients(practice)
+    alerts = []
+    for person in people:
+        alert, _ = OnCallAlert.objects.get_or_create(practice=practice, thread=thread,
+                                                     recipient=person)
+        alerts.append(alert)
+    if on_call is not None and on_call.sms_number:
+        message_queue(practice=practice, patient=None, channel="sms", to=on_call.sms_number,
+                      template="messaging_on_call", context={},
+                      idempotency_key=f"messaging-on-call:{message.pk}")
+    return alerts

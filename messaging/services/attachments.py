@@ -1,0 +1,65 @@
+"""Photos and PDFs sent with a message: checked by what the bytes are, not by
+their name or the browser's claim, and stored privately under a random name.
+
+The check reads the file's signature (its first bytes) in pure Python, so
+no system library is needed: JPEG, PNG, HEIC/HEIF (phone photos), WebP and
+PDF. Anything else is refused with a message that says what is accepted.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+
+from messaging.models import Attachment
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 5
+ACCEPTED = "a photo (JPEG, PNG, HEIC or WebP) or a PDF"
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The real type of a file from its first bytes, or None if not accepted."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return "image/heic"
+    return None
+
+
+def attachment_check(upload) -> tuple[str, bytes]:
+    """(content type, bytes) of an acceptable upload, or a ValidationError."""
+    name = getattr(upload, "name", "") or "the file"
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"attachments": f"{name} is larger than 10 MB; "
+                                              "send a smaller photo or PDF."})
+    data = upload.read()
+    content_type = sniff_content_type(data[:32])
+    if content_type is None:
+        raise ValidationError({"attachments": f"{name} is not {ACCEPTED}. "
+                                              "Only photos and PDFs can be attached."})
+    return content_type, data
+
+
+def attachments_check(uploads) -> list[tuple[object, str, bytes]]:
+    """Check every upload before anything is stored, so a bad one stores nothing."""
+    uploads = list(uploads or [])
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": f"Attach at most {MAX_ATTACHMENTS} files."})
+    return [(upload, *attachment_check(upload)) for upload in uploads]
+
+
+def attachment_store(*, message, upload) -> Attachment:
+    """Store one checked upload ((upload, content type, bytes) from attachments_check)."""
+    original, content_type, data = upload
+    attachment = Attachment(practice_id=message.practice_id, message=message,
+                            content_type=content_type, size=len(data),
+                            original_name=(getattr(original, "name", "") or "")[-200:])
+    attachment.file.save("upload", ContentFile(data), save=False)
+    attachment.save()
+    return attachment
