@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 
 from vpm.practices.tenancy import TenantModel, TenantQuerySet
+from vpm.validators import STORABLE_FROM, STORABLE_UNTIL
 
 
 class Modality(models.TextChoices):
@@ -308,6 +309,9 @@ class TemplateException(TenantModel):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")),
                                    name="template_exception_ends_after_start"),
+            models.CheckConstraint(condition=Q(starts_at__gte=STORABLE_FROM,
+                                               ends_at__lt=STORABLE_UNTIL),
+                                   name="template_exception_times_storable"),
             models.CheckConstraint(condition=Q(kind="time_off") | ~Q(modality=""),
                                    name="template_exception_extra_has_modality"),
         ]
@@ -404,6 +408,9 @@ class Appointment(TenantModel):
             ),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")),
                                    name="appointment_ends_after_start"),
+            models.CheckConstraint(condition=Q(starts_at__gte=STORABLE_FROM,
+                                               busy_until__lt=STORABLE_UNTIL),
+                                   name="appointment_times_storable"),
             models.CheckConstraint(condition=Q(busy_until__gte=F("ends_at")),
                                    name="appointment_busy_covers_visit"),
             models.CheckConstraint(
