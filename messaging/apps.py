@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class MessagingConfig(AppConfig):
     name = "messaging"
+
+    def ready(self):
+        from anymail.signals import inbound
+
+        from .inbound import on_anymail_inbound
+
+        # Inbound email arrives through django-anymail's signed webhook view.
+        inbound.connect(on_anymail_inbound, dispatch_uid="messaging_inbound_email")

@@ -259,6 +259,18 @@ if PRODUCTION:
 SMS_BACKEND = env.str("SMS_BACKEND", default="vpm.notify.backends.RecordingSMSBackend")
 NOTIFY_MAX_ATTEMPTS = 5
 
+# --- Inbound messages (messaging) ------------------------------------------
+# Texts: the provider signs each webhook with this secret (see docs/operations.md);
+# with no secret every inbound text is refused. Emails: django-anymail's
+# Mailgun inbound webhook, signed with Mailgun's webhook signing key, for
+# <practice-slug>@MESSAGING_INBOUND_EMAIL_DOMAIN.
+_DEV_WEBHOOK_SECRET = "" if PRODUCTION else "development-only-webhook-secret"
+SMS_INBOUND_WEBHOOK_SECRET = env.str("SMS_INBOUND_WEBHOOK_SECRET", default=_DEV_WEBHOOK_SECRET)
+MESSAGING_INBOUND_EMAIL_DOMAIN = env.str("MESSAGING_INBOUND_EMAIL_DOMAIN",
+                                         default="inbound.vpm.localhost")
+ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY",
+                                                  default=_DEV_WEBHOOK_SECRET or "unset")}
+
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it from the cookie-less header tag instead

@@ -30,6 +30,8 @@ urlpatterns = [
     path("invitations/<uuid:token>/", practice_views.invitation_accept, name="invitation_accept"),
     path("p/<slug:practice_slug>/", include(practice_urls)),
     path("api/v1/", include("vpm.api_urls")),
+    # Inbound texts and emails (messaging): signed provider webhooks.
+    path("webhooks/", include("messaging.webhook_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -1,0 +1,172 @@
+"""Inbound texts (our signed webhook) and emails (django-anymail's Mailgun
+inbound webhook): the right thread, or a match item; signatures; replays."""
+
+import hashlib
+import hmac
+import time
+from email.message import EmailMessage
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from messaging.inbound import sms_signature
+from messaging.models import Attachment, Message, Thread
+from tests.factories import ContactPointFactory
+from vpm.notify.models import OutboundMessage
+from vpm.queue.models import Kind, WorkItem
+
+SECRET = "test-sms-secret"
+MAILGUN_KEY = "test-mailgun-key"
+
+
+@pytest.fixture(autouse=True)
+def webhook_secrets(settings):
+    settings.SMS_INBOUND_WEBHOOK_SECRET = SECRET
+    settings.ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": MAILGUN_KEY}
+    settings.MESSAGING_INBOUND_EMAIL_DOMAIN = "inbound.example.test"
+
+
+@pytest.fixture
+def phone(practice, patient):
+    return ContactPointFactory(practice=practice, patient=patient, kind="phone",
+                               value="(312) 555-0111")
+
+
+def post_sms(practice, fields, *, secret=SECRET, timestamp=None):
+    from urllib.parse import urlencode
+
+    body = urlencode(fields).encode()
+    timestamp = str(int(time.time()) if timestamp is None else timestamp)
+    return Client().post(
+        reverse("sms_inbound_webhook", kwargs={"slug": practice.slug}), body,
+        content_type="application/x-www-form-urlencoded",
+        headers={"X-VPM-Timestamp": timestamp,
+                 "X-VPM-Signature": sms_signature(secret=secret, timestamp=timestamp, body=body)})
+
+
+TEXT = {"From": "+13125550111", "Body": "can I move my appointment to friday", "MessageSid": "SM1"}
+
+
+def test_text_from_a_known_number_lands_in_the_patients_thread(practice, patient, phone):
+    response = post_sms(practice, TEXT)
+
+    assert response.status_code == 204
+    thread = Thread.objects.get()
+    assert thread.patient == patient and thread.topic == "scheduling"
+    assert WorkItem.objects.get(kind=Kind.PORTAL_MESSAGE).patient == patient
+    ack = OutboundMessage.objects.get(channel="sms")
+    assert ack.to == "+13125550111" and "We will answer by" in ack.body
+
+
+def test_text_from_an_unknown_number_becomes_a_match_item(practice, patient, phone):
+    post_sms(practice, {**TEXT, "From": "+13125550999"})
+
+    assert Thread.objects.get().patient is None
+    assert WorkItem.objects.get().title == "Match this message to a patient"
+
+
+def test_replayed_text_stores_nothing_twice(practice, patient, phone):
+    assert post_sms(practice, TEXT).status_code == 204
+    assert post_sms(practice, TEXT).status_code == 204
+
+    assert Message.objects.filter(direction="inbound").count() == 1
+    assert OutboundMessage.objects.count() == 1
+
+
+@pytest.mark.parametrize("how", ["wrong secret", "too old", "no signature"])
+def test_text_with_a_bad_signature_is_refused_and_stores_nothing(practice, phone, how):
+    if how == "wrong secret":
+        response = post_sms(practice, TEXT, secret="guess")
+    elif how == "too old":
+        response = post_sms(practice, TEXT, timestamp=int(time.time()) - 3600)
+    else:
+        response = Client().post(reverse("sms_inbound_webhook", args=[practice.slug]), TEXT)
+
+    assert response.status_code == 403
+    assert not Message.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["", "a" * 1_000_000])
+def test_empty_or_huge_text_is_refused_with_a_reason(practice, phone, body):
+    response = post_sms(practice, {**TEXT, "Body": body})
+
+    assert response.status_code == 400 and response.json()["detail"]
+    assert not Message.objects.exists()
+
+
+def test_text_for_another_practice_never_reaches_this_one(practice, other_practice, phone):
+    post_sms(other_practice, TEXT)
+
+    assert Thread.objects.get().practice == other_practice
+    assert Thread.objects.get().patient is None  # the number is on file in the other practice
+
+
+# --- Email ------------------------------------------------------------------
+
+def email(*, sender="maria@example.test", to="riverside@inbound.example.test",
+          text="Could you send my records to Dr. Lee?", message_id="<m1@example.test>",
+          attachments=()):
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"], mail["Message-ID"] = sender, to, "Records", message_id
+    mail.set_content(text)
+    for name, data, mime in attachments:
+        maintype, subtype = mime.split("/")
+        mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return mail
+
+
+def post_email(mail, *, key=MAILGUN_KEY, token="tok1"):
+    timestamp = str(int(time.time()))
+    signature = hmac.new(key.encode(), f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
+    return Client().post("/webhooks/email/mailgun/inbound_mime/", {
+        "body-mime": mail.as_string(), "recipient": mail["To"], "sender": mail["From"],
+        "timestamp": timestamp, "token": token, "signature": signature})
+
+
+@pytest.fixture
+def email_point(practice, patient):
+    return ContactPointFactory(practice=practice, patient=patient, kind="email",
+                               value="Maria@Example.test")
+
+
+def test_email_from_a_known_address_lands_in_the_patients_thread(practice, patient, email_point):
+    assert post_email(email()).status_code == 200
+
+    thread = Thread.objects.get()
+    assert thread.patient == patient and thread.topic == "records"
+    reply = OutboundMessage.objects.get(channel="email")
+    assert reply.to == "maria@example.test"
+    assert "Email is not watched for emergencies" in reply.body
+
+
+def test_email_with_bad_signature_is_refused(practice, patient, email_point):
+    assert post_email(email(), key="wrong").status_code == 400
+    assert not Message.objects.exists()
+
+
+def test_replayed_email_stores_nothing_twice(practice, patient, email_point):
+    post_email(email())
+    post_email(email(), token="tok2")
+
+    assert Message.objects.filter(direction="inbound").count() == 1
+
+
+def test_email_keeps_pdf_attachments_and_drops_programs(practice, patient, email_point, settings,
+                                                        tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path)}}}
+    mail = email(attachments=[("referral.pdf", b"%PDF-1.4 referral", "application/pdf"),
+                              ("invoice.pdf", b"MZ\x90 not a pdf", "application/pdf")])
+
+    post_email(mail)
+
+    assert list(Attachment.objects.values_list("content_type", flat=True)) == ["application/pdf"]
+    note = Message.objects.get(direction="note")
+    assert "1 attachment(s)" in note.body
+
+
+def test_email_to_an_unknown_practice_is_dropped(practice, email_point):
+    assert post_email(email(to="nobody@inbound.example.test")).status_code == 200
+    assert not Message.objects.exists()
