@@ -7,6 +7,7 @@ WORKDIR /app
 COPY requirements.lock .
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
+RUN python -m vpm.devtools.compile_messages
 # collectstatic needs settings to load, not real services.
 RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
     REDIS_URL=redis://build EMAIL_HOST=build python manage.py collectstatic --noinput

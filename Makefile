@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint browser lock bench stop clean
+.PHONY: run test lint browser lock bench stop clean messages
 
-run: $(STAMP)  ## Set up, load demo data and run web + worker + beat (Ctrl-C stops all)
+run: $(STAMP) messages  ## Set up, load demo data and run web + worker + beat (Ctrl-C stops all)
 	$(PY) manage.py rundemo
 
-test: $(STAMP) browser  ## Set up and run the whole suite: ruff, migrations check, pytest
+test: $(STAMP) browser messages  ## Set up and run the whole suite: ruff, migrations check, pytest
 	@eval "$$($(PY) -m vpm.devtools.local_services)"; \
 	echo "database: $${DATABASE_URL:-embedded PostgreSQL under var/pg}; broker: $${REDIS_URL:-none (Redis tests skip)}"; \
 	$(PY) -m ruff check . && \
@@ -30,6 +30,10 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Translations: compile locale/ and <app>/locale/ catalogues in Python (no GNU gettext needed).
+messages: $(STAMP)
+	@$(PY) -m vpm.devtools.compile_messages
 
 lock:  ## Re-pin dependencies after editing pyproject.toml
 	$(PY) -m pip install --quiet uv

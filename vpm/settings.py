@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "vpm.queue",
     "vpm.notify",
     "vpm.audit",
+    "vpm.portal",
     "vpm.demo",
     # The workflows, and the dashboard that reads them all.
     "scheduling",

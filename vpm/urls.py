@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from vpm import errors
 from vpm.practices import views as practice_views
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -19,10 +20,12 @@ practice_urls = [
     path("", include("vpm.queue.urls")),
     path("", include("vpm.notify.urls")),
     path("", include("messaging.urls")),
+    path("", include("vpm.portal.urls")),
 ]
 
 urlpatterns = [
     path("", practice_views.home, name="home"),
+    path("favicon.ico", errors.favicon, name="favicon"),
     path("healthz", practice_views.healthz, name="healthz"),
     path("accounts/", include("vpm.accounts.urls")),  # before allauth's: some replace its
     path("accounts/", include("allauth.urls")),
@@ -35,3 +38,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]
+
+# Error pages keep the layout (staff or portal) and offer a way back: vpm/errors.py.
+handler403 = "vpm.errors.permission_denied"
+handler404 = "vpm.errors.page_not_found"
+handler500 = "vpm.errors.server_error"

@@ -39,6 +39,8 @@ def staff_actions(practice, patient, work_item):
         reverse("contact_attempt_create", args=[slug, patient.pk]),
         reverse("identity_check_create", args=[slug, patient.pk]),
         *[reverse(f"work_item_{action}", args=[slug, work_item.pk]) for action in item_actions],
+        *[reverse(f"portal_staff_{action}", args=[slug, patient.pk])
+          for action in ("invite", "revoke", "unlock", "status_link")],
     ]
 
 

@@ -88,12 +88,16 @@ def test_every_role_of_the_practice_opens_the_staff_pages(as_user, staff, provid
         assert statuses(as_user(user), staff_pages) == dict.fromkeys(staff_pages, 200)
 
 
-def test_anonymous_is_sent_to_sign_in(client, every_practice_url):
+def test_anonymous_is_sent_to_sign_in(client, practice, every_practice_url):
+    portal_sign_in = reverse("portal_sign_in", args=[practice.slug])
     for method in ("get", "post"):
         for url in every_practice_url:
             response = getattr(client, method)(url)
             assert response.status_code == 302, url
-            assert response.url.startswith(reverse("account_login") + "?next="), url
+            # Patient pages send patients to their practice's portal sign-in.
+            sign_in = portal_sign_in if url.startswith(f"/p/{practice.slug}/portal/") \
+                else reverse("account_login")
+            assert response.url.startswith(sign_in + "?next="), url
 
 
 def test_staff_without_totp_is_sent_to_enrolment_from_every_staff_page(

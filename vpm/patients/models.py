@@ -144,3 +144,6 @@ class IdentityCheck(TenantModel):
     def clean(self):
         if self.first_identifier == self.second_identifier:
             raise ValidationError("Check two different identifiers.")
+
+
+from .verification_models import ContactVerification  # noqa: E402,F401 - one model module per owner

@@ -9,5 +9,4 @@ urlpatterns = [
          name="contact_attempt_create"),
     path("patients/<uuid:patient_id>/identity-checks/", views.identity_check_create,
          name="identity_check_create"),
-    path("portal/", views.portal_home, name="portal_home"),
 ]

@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vpm.audit.models import AuditEvent
 from vpm.audit.services import audit_record
-from vpm.practices.access import patient_required, staff_required
+from vpm.practices.access import staff_required
 from vpm.queue.models import WorkItem
 
 from .forms import ContactAttemptForm, IdentityCheckForm, PatientSearchForm
@@ -79,12 +78,3 @@ def identity_check_create(request, practice_slug, patient_id):
     identity_check_record(patient=patient, checked_by=request.user, **form.cleaned_data)
     messages.success(request, "Identity check recorded.")
     return redirect("patient_detail", practice_slug=practice_slug, patient_id=patient.pk)
-
-
-@never_cache
-@patient_required
-def portal_home(request, practice_slug):
-    patient = request.practice_access.patient
-    audit_record(request=request, practice=request.practice, patient=patient, obj=patient,
-                 action=AuditEvent.Action.VIEW_PATIENT)
-    return render(request, "portal/home.html", {"patient": patient, "today": timezone.localdate()})

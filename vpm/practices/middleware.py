@@ -1,9 +1,11 @@
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .access import practice_access_for_user
+from .models import Practice
 
 
 class PracticeMiddleware:
@@ -29,6 +31,12 @@ class PracticeMiddleware:
         request.practice_access = None
         slug = view_kwargs.get("practice_slug")
         if slug is None or request.path.startswith("/api/"):
+            return None
+        if getattr(view_func, "portal_page", False):
+            # Patient pages may be opened with a checked link and no account:
+            # vpm.portal.access decides who the visitor is.
+            request.practice = get_object_or_404(Practice, slug=slug)
+            timezone.activate(ZoneInfo(request.practice.timezone))
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
