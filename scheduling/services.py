@@ -24,6 +24,7 @@ from .models import (
     ReasonCode,
     VisitType,
 )
+from .notices import appointment_notice_queue
 from .selectors import (
     next_free_slots,
     patient_is_new,
@@ -175,6 +176,7 @@ def appointment_book(*, practice, patient, provider, visit_type, starts_at, via,
                      starts_at=starts_at)
     _event(appointment, Action.BOOKED, actor=booked_by, via=via)
     reminders_plan(appointment=appointment, rules=rules, now=now)
+    appointment_notice_queue(appointment=appointment, change="booked")
     _after_change(appointment, "booked")
     return appointment
 
@@ -226,6 +228,7 @@ def appointment_reschedule(*, practice, appointment, starts_at, reason, via, act
            previous_starts_at=previous)
     reminders_cancel(appointment=appointment, reason="the visit was moved")
     reminders_plan(appointment=appointment, rules=rules, now=now)
+    appointment_notice_queue(appointment=appointment, change="rescheduled")
     _after_change(appointment, "rescheduled", freed=(previous, appointment.provider_id))
     return appointment
 
@@ -256,6 +259,7 @@ def appointment_cancel(*, practice, appointment, reason, via, actor=None,
     _event(appointment, Action.LATE_CANCELLED if late else Action.CANCELLED, actor=actor,
            via=via, reason=reason, note=note)
     reminders_cancel(appointment=appointment, reason="the visit was cancelled")
+    appointment_notice_queue(appointment=appointment, change="cancelled")
     _after_change(appointment, "cancelled", freed=(appointment.starts_at, appointment.provider_id))
     return appointment
 

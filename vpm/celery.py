@@ -32,4 +32,10 @@ app.conf.beat_schedule = {
         "task": "vpm.notify.tasks.send_due_messages",
         "schedule": 60.0,
     },
+    # Visit reminders (scheduling): a minute late is fine; the sweep reads an
+    # index of due rows only, and each reminder is sent once per booked time.
+    "send-due-appointment-reminders": {
+        "task": "scheduling.tasks.send_due_reminders",
+        "schedule": 60.0,
+    },
 }

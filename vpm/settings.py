@@ -272,6 +272,34 @@ MESSAGING_INBOUND_EMAIL_DOMAIN = env.str("MESSAGING_INBOUND_EMAIL_DOMAIN",
 ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY",
                                                   default=_DEV_WEBHOOK_SECRET or "unset")}
 
+# --- SMS provider (Twilio) and public address (scheduling) ----------------
+# The recording backend sends nothing. In production it would let a practice
+# believe reminders went out, so it is refused unless explicitly allowed
+# (VPM_ALLOW_RECORDING_SMS=true, e.g. a staging site that must not text).
+RECORDING_SMS_BACKEND = "vpm.notify.backends.RecordingSMSBackend"
+VPM_ALLOW_RECORDING_SMS = env.bool("VPM_ALLOW_RECORDING_SMS", default=not PRODUCTION)
+if PRODUCTION and SMS_BACKEND == RECORDING_SMS_BACKEND and not VPM_ALLOW_RECORDING_SMS:
+    raise environ.ImproperlyConfigured(
+        "SMS_BACKEND is the recording backend, which sends no texts. Set SMS_BACKEND="
+        "vpm.notify.twilio.TwilioSMSBackend with the TWILIO_* settings, or set "
+        "VPM_ALLOW_RECORDING_SMS=true to run without texts on purpose.")
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+TWILIO_API_BASE = env.str("TWILIO_API_BASE", default="")  # tests: a local fake of the API
+if PRODUCTION and SMS_BACKEND == "vpm.notify.twilio.TwilioSMSBackend" and not (
+        TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN
+        and (TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER)):
+    raise environ.ImproperlyConfigured(
+        "The Twilio SMS backend needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and "
+        "TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER.")
+# Links in reminders and the address providers call back on.
+VPM_SITE_URL = env.str("VPM_SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION and not VPM_SITE_URL:
+    raise environ.ImproperlyConfigured("VPM_SITE_URL must be set in production "
+                                       "(e.g. https://vpm.example.org)")
+
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it from the cookie-less header tag instead

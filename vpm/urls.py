@@ -8,6 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from vpm import errors
+from vpm.notify import twilio as notify_twilio
 from vpm.practices import views as practice_views
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -21,6 +22,7 @@ practice_urls = [
     path("", include("vpm.notify.urls")),
     path("", include("messaging.urls")),
     path("", include("vpm.portal.urls")),
+    path("", include("scheduling.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("invitations/<uuid:token>/", practice_views.invitation_accept, name="invitation_accept"),
     path("p/<slug:practice_slug>/", include(practice_urls)),
+    path("webhooks/twilio/status/", notify_twilio.status_callback, name="twilio_status_callback"),
     path("api/v1/", include("vpm.api_urls")),
     # Inbound texts and emails (messaging): signed provider webhooks.
     path("webhooks/", include("messaging.webhook_urls")),

@@ -13,6 +13,11 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://vpm@db.invalid:5432/vpm",
     "REDIS_URL": "redis://redis.invalid:6379/0",
     "EMAIL_HOST": "smtp.invalid",
+    "VPM_SITE_URL": "https://vpm.example.org",
+    "SMS_BACKEND": "vpm.notify.twilio.TwilioSMSBackend",
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "not-a-real-token",
+    "TWILIO_FROM_NUMBER": "+13125550100",
 }
 
 
@@ -33,3 +38,20 @@ def test_production_without_a_secret_key_refuses_to_start():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_the_recording_sms_backend_unless_allowed():
+    """A practice must not believe reminders went out when none did."""
+    recording = {**PRODUCTION_ENV, "SMS_BACKEND": "vpm.notify.backends.RecordingSMSBackend"}
+    refused = _manage("check", env=recording)
+    assert refused.returncode != 0
+    assert "recording backend, which sends no texts" in refused.stderr
+    allowed = _manage("check", env={**recording, "VPM_ALLOW_RECORDING_SMS": "true"})
+    assert allowed.returncode == 0, allowed.stderr
+
+
+def test_production_twilio_backend_needs_its_credentials():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "TWILIO_AUTH_TOKEN"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "TWILIO_AUTH_TOKEN" in result.stderr

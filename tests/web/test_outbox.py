@@ -34,3 +34,11 @@ def test_viewing_the_outbox_is_audited_and_not_cached(as_user, practice, staff):
     assert no_store(response)
     event = AuditEvent.objects.get()
     assert (event.action, event.actor, event.practice) == ("view_outbox", staff, practice)
+
+
+def test_outbox_says_plainly_when_texts_are_only_recorded(as_user, practice, staff, settings):
+    url = reverse("outbox", args=[practice.slug])
+    settings.SMS_BACKEND = "vpm.notify.backends.RecordingSMSBackend"
+    assert "Texts are only recorded, not sent." in as_user(staff).get(url).text
+    settings.SMS_BACKEND = "vpm.notify.twilio.TwilioSMSBackend"
+    assert "only recorded" not in as_user(staff).get(url).text

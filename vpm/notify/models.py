@@ -36,6 +36,10 @@ class OutboundMessage(TenantModel):
     send_started_at = models.DateTimeField(null=True, blank=True)
     provider_message_id = models.CharField(max_length=128, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # What the provider last reported after accepting it (Twilio's status
+    # callback: "delivered", "undelivered", ...), and when it was delivered.
+    delivery_status = models.CharField(max_length=32, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -48,5 +52,8 @@ class OutboundMessage(TenantModel):
             models.Index(fields=["practice", "-created_at"]),
             models.Index(fields=["next_attempt_at"], condition=models.Q(status="queued"),
                          name="outbound_due_idx"),
+            # Status callbacks find their message by the provider's id.
+            models.Index(fields=["provider_message_id"], condition=~models.Q(provider_message_id=""),
+                         name="outbound_provider_id_idx"),
         ]
         ordering = ["-created_at"]

@@ -27,6 +27,7 @@ from vpm.practices.models import Team
 from vpm.queue.models import Kind, Urgency
 from vpm.queue.services import work_item_open_or_update
 
+from .attachments import attachments_for
 from .backends import DeliveryError, get_sms_backend
 from .models import OutboundMessage
 
@@ -99,6 +100,8 @@ def _deliver(message) -> str:
     message_id = make_msgid(domain="vpm")
     email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL,
                          [message.to], headers={"Message-ID": message_id})
+    for filename, content, mimetype in attachments_for(message):
+        email.attach(filename, content, mimetype)
     try:
         email.send(fail_silently=False)
     except OSError as error:  # SMTP and socket errors

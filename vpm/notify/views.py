@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -17,4 +18,8 @@ def outbox(request, practice_slug):
         .select_related("patient").order_by("-created_at", "-id")
     page = Paginator(messages, 50).get_page(request.GET.get("page"))
     audit_record(request=request, practice=request.practice, action=AuditEvent.Action.VIEW_OUTBOX)
-    return render(request, "notify/outbox.html", {"page": page})
+    return render(request, "notify/outbox.html", {
+        "page": page,
+        # Say plainly when texts go nowhere (the recording backend).
+        "sms_only_recorded": settings.SMS_BACKEND == settings.RECORDING_SMS_BACKEND,
+    })
