@@ -205,6 +205,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # No call to swagger.io's online validator: nothing leaves the deployment.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Two "kind" choice sets (contact points, work items) need names of their own.
+    "ENUM_NAME_OVERRIDES": {"ContactPointKindEnum": "vpm.patients.models.ContactPoint.Kind"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "vpm.api_schema.add_shared_error_responses",

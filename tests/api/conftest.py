@@ -23,6 +23,13 @@ ENDPOINTS = [
     ("post", "work-items/{item}/assign/", {"assignee": "{me}"}),
     ("post", "work-items/{item}/snooze/", {"until": "{tomorrow}", "reason": "waiting"}),
     ("post", "work-items/{item}/close/", {"outcome": "called back"}),
+    # Registration: create, change and merge patients, their contact points and insurance.
+    ("post", "patients/", {"first_name": "Ana", "last_name": "Ruiz", "date_of_birth": "1990-02-03",
+                           "preferred_channel": "email", "email": "ana@example.com"}),
+    ("patch", "patients/{patient}/", {"preferred_name": "Mari"}),
+    ("post", "patients/{patient}/merge/", {"merged": "{patient}"}),
+    ("post", "patients/{patient}/contact-points/", {"kind": "email", "value": "m@example.com"}),
+    ("post", "patients/{patient}/insurance/", {"payer": "Aetna", "member_id": "W1"}),
 ]
 ENDPOINT_IDS = [f"{method} {path}" for method, path, _ in ENDPOINTS]
 OBJECT_ENDPOINTS = [e for e in ENDPOINTS if "{" in e[1]]
@@ -67,4 +74,4 @@ def call(client, method, practice, path, body, *, patient, item, me):
     filled = {k: v.format(**ids) if isinstance(v, str) else v for k, v in (body or {}).items()}
     if method == "get":
         return client.get(url(practice, path.format(**ids)))
-    return client.post(url(practice, path.format(**ids)), filled, format="json")
+    return getattr(client, method)(url(practice, path.format(**ids)), filled, format="json")

@@ -27,6 +27,10 @@ def staff_pages(practice, patient):
         reverse("patient_list", args=[slug]),
         reverse("patient_detail", args=[slug, patient.pk]),
         reverse("outbox", args=[slug]),
+        # Registration: add, edit, insurance, merge.
+        reverse("patient_register", args=[slug]),
+        *[reverse(name, args=[slug, patient.pk])
+          for name in ("patient_edit", "insurance_edit", "patient_merge")],
     ]
 
 
@@ -38,6 +42,9 @@ def staff_actions(practice, patient, work_item):
     return [
         reverse("contact_attempt_create", args=[slug, patient.pk]),
         reverse("identity_check_create", args=[slug, patient.pk]),
+        reverse("patient_register", args=[slug]),
+        *[reverse(name, args=[slug, patient.pk])
+          for name in ("patient_edit", "insurance_edit", "patient_merge")],
         *[reverse(f"work_item_{action}", args=[slug, work_item.pk]) for action in item_actions],
         *[reverse(f"portal_staff_{action}", args=[slug, patient.pk])
           for action in ("invite", "revoke", "unlock", "status_link")],

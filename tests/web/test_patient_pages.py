@@ -119,7 +119,7 @@ def test_patient_page_shows_details_contacts_checks_and_log(staff_client, patien
     # When staff open the page
     text = staff_client.get(_detail_url(patient)).text
     # Then everything is there
-    for expected in ["Maria Garcia", "May 17, 1980", patient.mrn, "+13125550111", "verified",
+    for expected in ["Maria Garcia", "May 17, 1980", patient.mrn, "(312) 555-0111", "verified",
                      "maria@mail.example", "not verified", "Full name + Date of birth",
                      "Left a voicemail about forms", "Alex Staff"]:
         assert expected in text, expected

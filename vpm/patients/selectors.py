@@ -1,18 +1,111 @@
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import TrigramSimilarity
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q
+from django.db import connection
+from django.db.models import Exists, Func, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Concat, Lower
 from django.shortcuts import get_object_or_404
 
-from .models import ContactAttempt, IdentityCheck, Patient
+from .contact import phone_or_none
+from .dates import parse_date
+from .models import ContactAttempt, ContactPoint, IdentityCheck, Insurance, Patient, PatientChange
+
+# --- Search ---------------------------------------------------------------
+#
+# A front desk types one box: "Garcia, Maria", "maria", "lucia" (for Lucía),
+# "5/17/1980", "(312) 555-0100", "maria@example.com" or an MRN. Each kind of
+# term becomes one indexed condition on a column that leads with the practice:
+# names on the accent-folded generated columns (LIKE 'prefix%'), dates of
+# birth on (practice, date_of_birth), phones and emails on contact points
+# (practice, value), MRNs on the unique (practice, mrn).
+
+
+@dataclass
+class SearchTerms:
+    names: list[str] = field(default_factory=list)  # folded prefixes, as typed
+    last_first: tuple[str, str] | None = None
+    birth_date: object = None
+    contact_values: list[str] = field(default_factory=list)
+    mrn: str = ""
+
+
+def search_terms(query: str, *, region: str) -> SearchTerms:
+    """What a search box query means: names, a date of birth, a phone, an email or an MRN."""
+    query = " ".join(query.split())
+    terms = SearchTerms()
+    if not query:
+        return terms
+    if "@" in query:
+        terms.contact_values = [query.lower()]
+        return terms
+    terms.birth_date = parse_date(query, region=region)
+    digits = sum(ch.isdigit() for ch in query)
+    if terms.birth_date is None and digits >= 7:
+        phone = phone_or_none(query, region=region)
+        terms.contact_values = [phone] if phone else []
+    if digits:
+        terms.mrn = query.upper()
+        return terms
+    if "," in query:
+        last, _, first = query.partition(",")
+        terms.last_first = (last.strip(), first.strip())
+    else:
+        terms.names = query.split()[:3]
+    return terms
+
+
+def fold(words: list[str]) -> list[str]:
+    """Words folded exactly as the generated search columns are (one query for all)."""
+    if not words:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT lower(vpm_unaccent(w)) FROM unnest(%s::text[]) WITH ORDINALITY "
+                       "AS t(w, n) ORDER BY n", [words])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _name_starts(word: str) -> Q:
+    return (Q(search_last__startswith=word) | Q(search_first__startswith=word)
+            | Q(search_preferred__startswith=word))
+
+
+def _search_condition(practice, terms: SearchTerms) -> Q | None:
+    conditions = []
+    if terms.last_first:
+        last, first = fold(list(terms.last_first))
+        condition = Q(search_last__startswith=last)
+        if first:
+            condition &= Q(search_first__startswith=first) | Q(search_preferred__startswith=first)
+        conditions.append(condition)
+    elif terms.names:
+        words = fold(terms.names)
+        condition = Q()
+        for word in words:
+            condition &= _name_starts(word)
+        conditions.append(condition)
+    if terms.birth_date:
+        conditions.append(Q(date_of_birth=terms.birth_date))
+    if terms.contact_values:
+        points = ContactPoint.objects.for_practice(practice).filter(value__in=terms.contact_values)
+        conditions.append(Q(pk__in=points.values("patient_id")))
+    if terms.mrn:
+        conditions.append(Q(mrn=terms.mrn))
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
 
 
 def patient_search(*, practice, query: str = ""):
-    """Patients of a practice, by name or MRN, alphabetical."""
-    patients = Patient.objects.for_practice(practice).order_by("last_name", "first_name", "id")
-    for word in query.split()[:3]:
-        patients = patients.filter(
-            Q(last_name__istartswith=word) | Q(first_name__istartswith=word) | Q(mrn=word)
-        )
-    return patients
+    """Current (not merged) patients of a practice matching a search box query, "Last, First" order."""
+    patients = Patient.objects.for_practice(practice).current() \
+        .order_by("last_name", "first_name", "id")
+    condition = _search_condition(practice, search_terms(query, region=practice.phone_region))
+    return patients.filter(condition) if condition is not None else patients
 
 
 def patient_get_for_staff(*, practice, patient_id):
@@ -21,10 +114,12 @@ def patient_get_for_staff(*, practice, patient_id):
     A patient of another practice is a 404, exactly like a missing one.
     """
     return get_object_or_404(
-        Patient.objects.for_practice(practice).prefetch_related(
-            "contact_points",
+        Patient.objects.for_practice(practice).select_related("merged_into").prefetch_related(
+            Prefetch("contact_points",
+                     queryset=ContactPoint.objects.order_by("kind", "-is_primary", "id")),
             Prefetch("identity_checks",
                      queryset=IdentityCheck.objects.select_related("checked_by")),
+            Prefetch("insurances", queryset=Insurance.objects.select_related("verified_by")),
         ),
         pk=patient_id,
     )
@@ -41,3 +136,81 @@ def contact_log_page(*, practice, patient, page_number=None) -> Page:
     attempts = ContactAttempt.objects.for_practice(practice).filter(patient=patient) \
         .select_related("made_by").order_by("-occurred_at", "-id")
     return Paginator(attempts, CONTACT_LOG_PAGE_SIZE).get_page(page_number)
+
+
+HISTORY_LIMIT = 100
+
+
+def patient_history(*, practice, patient) -> list[PatientChange]:
+    """The latest changes of a record, newest first (one query)."""
+    return list(PatientChange.objects.for_practice(practice).filter(patient=patient)
+                .select_related("changed_by")[:HISTORY_LIMIT])
+
+
+def changed_fields(history: list[PatientChange]) -> dict[str, PatientChange]:
+    """{field: its latest change} for the "changed" marks on the patient page.
+
+    Keys use "_" for ":" ("contact_phone") so templates can look them up.
+    """
+    marks = defaultdict(lambda: None)  # a field never changed reads as None, not an error
+    for change in history:
+        key = change.field.replace(":", "_")
+        if change.kind == PatientChange.Kind.UPDATED and key not in marks:
+            marks[key] = change
+    return marks
+
+
+# --- Duplicates -------------------------------------------------------------
+
+# Trigram similarity of "first last" at or above this, with the same date of
+# birth, is a likely duplicate: "Maria Garcia" ~ "María García" (1.0), ~
+# "Mari Garcia" (0.6), but not ~ "Mario Gomez" (0.2).
+NAME_SIMILARITY = 0.45
+DUPLICATE_LIMIT = 10
+
+
+@dataclass
+class DuplicateCandidate:
+    patient: Patient
+    same_birth_and_name: bool
+    same_contact: bool
+
+    @property
+    def reasons(self) -> list[str]:
+        reasons = []
+        if self.same_birth_and_name:
+            reasons.append("same date of birth and a similar name")
+        if self.same_contact:
+            reasons.append("same phone or email")
+        return reasons
+
+
+def duplicate_candidates(*, practice, first_name, last_name, date_of_birth,
+                         contact_values=(), exclude_id=None) -> list[DuplicateCandidate]:
+    """Existing patients of this practice who are likely the same person (one query)."""
+    contact_values = [v for v in contact_values if v]
+    folded = Concat(Value(first_name), Value(" "), Value(last_name))
+    same_contact = Exists(ContactPoint.objects.filter(
+        practice=practice, patient=OuterRef("pk"), value__in=contact_values or [""]))
+    similarity = TrigramSimilarity(
+        Concat("search_first", Value(" "), "search_last"),
+        _lower_unaccent(folded))
+    candidates = (
+        Patient.objects.for_practice(practice).current()
+        .filter(Q(date_of_birth=date_of_birth) | Q(pk__in=ContactPoint.objects.filter(
+            practice=practice, value__in=contact_values or [""]).values("patient_id")))
+        .annotate(similarity=similarity, same_contact=same_contact)
+        .filter(Q(same_contact=True) | Q(date_of_birth=date_of_birth,
+                                         similarity__gte=NAME_SIMILARITY))
+        .order_by("-same_contact", "-similarity", "last_name")
+    )
+    if exclude_id:
+        candidates = candidates.exclude(pk=exclude_id)
+    return [DuplicateCandidate(patient=p, same_contact=p.same_contact,
+                               same_birth_and_name=(p.date_of_birth == date_of_birth
+                                                    and p.similarity >= NAME_SIMILARITY))
+            for p in candidates[:DUPLICATE_LIMIT]]
+
+
+def _lower_unaccent(expression):
+    return Lower(Func(expression, function="vpm_unaccent"))

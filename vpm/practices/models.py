@@ -40,6 +40,10 @@ class Practice(models.Model):
         blank=True, help_text="Sent automatically when a message describes an emergency."
     )
     default_language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    phone_region = models.CharField(
+        max_length=2, default="US",
+        help_text="Country (ISO code) of phone numbers typed without a +country prefix.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
