@@ -43,9 +43,12 @@ def foreign_patient(other_practice):
 def api_client_for():
     from rest_framework.test import APIClient
 
+    from vpm.accounts.second_factor import dangerously_record_second_factor
+
     def make(user):
         client = APIClient()
         client.force_login(user)
+        dangerously_record_second_factor(client, user)
         return client
 
     return make

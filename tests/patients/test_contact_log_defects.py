@@ -23,7 +23,7 @@ def _log(client, patient, **fields):
 @pytest.mark.parametrize("when", ["1900-01-01T10:00", "0001-01-01T10:00", "2020-06-01T10:00"])
 def test_contact_log_refuses_dates_long_ago(as_user, staff, patient, when):
     response = _log(as_user(staff), patient, occurred_at=when)
-    assert "up to a year back" in error_next_to(response, "contact_occurred_at")
+    assert "at most 1 year ago" in error_next_to(response, "contact_occurred_at")
     assert not ContactAttempt.objects.exists()
 
 
@@ -52,7 +52,7 @@ def test_the_api_applies_the_same_rules(api_client_for, practice, staff, patient
     old = client.post(path, {"channel": "phone", "direction": "outbound", "outcome": "reached",
                              "occurred_at": "1900-01-01T10:00:00Z"}, format="json")
     assert "cannot be" in wrong.json()["outcome"][0]
-    assert "year back" in old.json()["occurred_at"][0]
+    assert "at most 1 year ago" in old.json()["occurred_at"][0]
     assert not ContactAttempt.objects.exists()
 
 
