@@ -97,3 +97,83 @@ def thread_for_staff(*, practice, thread_id) -> Thread:
 def refills_for_patient(*, practice, patient):
     return (RefillRequest.objects.for_practice(practice).filter(patient=patient)
             .order_by("-created_at", "id"))
+
+
+THREAD_LIST_FILTERS = {
+    "open": {"status__in": Thread.OPEN_STATUSES},
+    "waiting": {"status": Thread.Status.WAITING},
+    "unmatched": {"status__in": Thread.OPEN_STATUSES, "patient__isnull": True},
+    "closed": {"status": Thread.Status.CLOSED},
+}
+
+
+def thread_list(*, practice, show="open", team=""):
+    """The staff thread list: most urgent first, then latest activity (one query a page)."""
+    threads = Thread.objects.for_list(practice).filter(**THREAD_LIST_FILTERS.get(show, {}))
+    return threads.filter(team=team) if team else threads
+
+
+def thread_list_counts(*, practice) -> dict:
+    """How many threads each filter shows (one query), for the counts beside the filters."""
+    from django.db.models import Count, Q
+
+    return Thread.objects.for_practice(practice).filter(merged_into__isnull=True).aggregate(
+        **{name: Count("pk", filter=Q(**conditions))
+           for name, conditions in THREAD_LIST_FILTERS.items()})
+
+
+def next_visit_for(patient, now) -> str:
+    """The patient's next booked visit, in words, for reply templates."""
+    from django.utils import formats, timezone
+
+    from scheduling.models import Appointment
+
+    visit = (Appointment.objects.for_practice(patient.practice).upcoming(now)
+             .filter(patient=patient).order_by("starts_at").first())
+    if visit is None:
+        return "not booked yet"
+    return formats.date_format(timezone.localtime(visit.starts_at), "l, F j \\a\\t g:i A")
+
+
+def reply_template_fill(template_body, *, thread, now) -> str:
+    """{patient_name} and {next_visit} filled in; any other brace is left as written."""
+    patient = thread.patient
+    values = {"{patient_name}": patient.first_name if patient else "there",
+              "{next_visit}": next_visit_for(patient, now) if patient else "not booked yet"}
+    for placeholder, value in values.items():
+        template_body = template_body.replace(placeholder, value)
+    return template_body
+
+
+def reply_templates_for(*, practice, language):
+    from .models import ReplyTemplate
+
+    stored = list(ReplyTemplate.objects.for_practice(practice).filter(language=language))
+    return stored or [ReplyTemplate(name=name, language=language, body=body)
+                      for name, body in DEFAULT_REPLY_TEMPLATES.get(language, ())]
+
+
+# Shipped until a manager writes the practice's own: continuity language, saying
+# what was done and what happens next (M7).
+DEFAULT_REPLY_TEMPLATES = {
+    "en": (
+        ("Passed to the care team",
+         "Hi {patient_name}, I've documented this for the team and passed it to your care "
+         "team. Your next step is to watch for their answer here; your next visit is "
+         "{next_visit}."),
+        ("Refill sent to the provider",
+         "Hi {patient_name}, I've sent your refill request to your provider. Your next step "
+         "is nothing: you can follow its status on your messages page."),
+        ("Visit booked",
+         "Hi {patient_name}, I've booked your visit: {next_visit}. Your next step is to "
+         "finish the forms we send before the visit."),
+    ),
+    "es": (
+        ("Enviado al equipo médico",
+         "Hola {patient_name}, dejé esto anotado para el equipo y lo pasé a su equipo médico. "
+         "Su próximo paso es esperar su respuesta aquí; su próxima cita es {next_visit}."),
+        ("Receta enviada al médico",
+         "Hola {patient_name}, envié su pedido de receta a su médico. No tiene que hacer nada "
+         "más: puede ver el estado en su página de mensajes."),
+    ),
+}

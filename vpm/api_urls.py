@@ -7,6 +7,7 @@ including malformed ids, get a JSON 404.
 
 from django.urls import include, path, re_path
 
+from messaging import api as messaging
 from vpm.api import api_not_found
 from vpm.patients import api as patients
 from vpm.practices import api as practices
@@ -41,6 +42,22 @@ practice_urls = [
          name="api_work_item_snooze"),
     path("work-items/<int:item_id>/close/", queue.WorkItemCloseView.as_view(),
          name="api_work_item_close"),
+    # Messaging
+    path("threads/", messaging.ThreadListView.as_view(), name="api_thread_list"),
+    path("threads/<uuid:thread_id>/", messaging.ThreadDetailView.as_view(),
+         name="api_thread_detail"),
+    path("threads/<uuid:thread_id>/messages/", messaging.ThreadMessagesView.as_view(),
+         name="api_thread_messages"),
+    path("threads/<uuid:thread_id>/notes/", messaging.ThreadNotesView.as_view(),
+         name="api_thread_notes"),
+    path("refills/", messaging.RefillListView.as_view(), name="api_refill_list"),
+    path("refills/<uuid:refill_id>/status/", messaging.RefillStatusView.as_view(),
+         name="api_refill_status"),
+    path("triage-rules/", messaging.RuleListView.as_view(), name="api_triage_rules"),
+    path("triage-rules/preview/", messaging.RulePreviewView.as_view(),
+         name="api_triage_preview"),
+    path("triage-rules/<str:rule_id>/", messaging.RuleDetailView.as_view(),
+         name="api_triage_rule"),
 ]
 
 urlpatterns = [
