@@ -20,11 +20,11 @@ from vpm.api import (
 )
 from vpm.audit.models import AuditEvent
 from vpm.audit.services import audit_record
+from vpm.practices.models import Team
 
 from . import selectors
 from .models import (
     MAX_BODY_CHARS,
-    TEAM_CHOICES,
     TOPIC_CHOICES,
     URGENCY_CHOICES,
     Message,
@@ -34,6 +34,7 @@ from .models import (
 )
 from .services import changes, threads, triage_rule_delete, triage_rule_save
 
+REPLY_CHANNELS = [("portal", "Portal"), ("sms", "Text message"), ("email", "Email")]
 NOT_FOUND = OpenApiResponse(ErrorOutput, description="No such object in this practice.")
 
 
@@ -49,18 +50,18 @@ def bad_input_on_validation_error():
 
 # --- Output ---------------------------------------------------------------
 
-class PatientRefOutput(serializers.Serializer):
+class MessagingPatientOutput(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField(source="full_name")
 
 
 class ThreadOutput(serializers.Serializer):
     id = serializers.UUIDField()
-    patient = PatientRefOutput(allow_null=True)
+    patient = MessagingPatientOutput(allow_null=True)
     unknown_sender = serializers.CharField()
     topic = serializers.ChoiceField(choices=TOPIC_CHOICES)
     urgency = serializers.ChoiceField(choices=URGENCY_CHOICES)
-    team = serializers.ChoiceField(choices=TEAM_CHOICES)
+    team = serializers.ChoiceField(choices=Team.choices)
     status = serializers.ChoiceField(choices=Thread.Status.choices)
     outcome = serializers.CharField()
     merged_into = serializers.UUIDField(source="merged_into_id", allow_null=True)
@@ -88,12 +89,33 @@ class MessageOutput(serializers.Serializer):
 class RefillOutput(serializers.Serializer):
     id = serializers.UUIDField()
     thread = serializers.UUIDField(source="thread_id")
-    patient = PatientRefOutput(allow_null=True)
+    patient = MessagingPatientOutput(allow_null=True)
     medication = serializers.CharField()
     status = serializers.ChoiceField(choices=RefillRequest.Status.choices)
     note_to_patient = serializers.CharField()
     created_at = serializers.DateTimeField()
     status_changed_at = serializers.DateTimeField()
+
+
+class TriageMatchOutput(serializers.Serializer):
+    rule_id = serializers.CharField()
+    words = serializers.CharField()
+    negated = serializers.BooleanField()
+
+
+class TriageOutput(serializers.Serializer):
+    """What the engine decided and why (docs/triage.md)."""
+
+    urgency = serializers.ChoiceField(choices=URGENCY_CHOICES)
+    topic = serializers.ChoiceField(choices=TOPIC_CHOICES)
+    team = serializers.ChoiceField(choices=Team.choices)
+    response_target = serializers.IntegerField()
+    response_target_label = serializers.CharField()
+    matched = TriageMatchOutput(many=True)
+    urgency_rule = serializers.CharField(allow_null=True)
+    topic_rule = serializers.CharField(allow_null=True)
+    rules_version = serializers.CharField()
+    truncated = serializers.BooleanField()
 
 
 class RuleOutput(serializers.Serializer):
@@ -107,13 +129,12 @@ class RuleOutput(serializers.Serializer):
 class ThreadListQuery(QueryInput):
     show = choice_field(list(selectors.THREAD_LIST_FILTERS), required=False,
                         help_text="Which threads (default: open).")
-    team = choice_field(TEAM_CHOICES, required=False)
+    team = choice_field(Team.choices, required=False)
 
 
 class ReplyInput(StrictInput):
     body = StrictCharField(max_length=MAX_BODY_CHARS)
-    channel = choice_field([("portal", "Portal"), ("sms", "Text message"), ("email", "Email")],
-                           default="portal")
+    channel = choice_field(REPLY_CHANNELS, default="portal")
     wait_for_patient = serializers.BooleanField(default=False)
 
 
@@ -259,7 +280,8 @@ class RuleDetailView(ManagerAPIView):
 
 class RulePreviewView(ManagerAPIView):
     @extend_schema(summary="Run a sample text through the practice's rules",
-                   request=PreviewInput, responses={200: serializers.JSONField()})
+                   request=PreviewInput, responses={200: TriageOutput, 400: ErrorOutput})
     def post(self, request, practice_slug):
         data = self.validated_body(PreviewInput)
-        return Response(selectors.triage_for_practice(data["text"], self.practice).as_dict())
+        result = selectors.triage_for_practice(data["text"], self.practice).as_dict()
+        return Response(TriageOutput(result).data)

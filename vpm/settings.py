@@ -211,6 +211,17 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "vpm.api_schema.add_shared_error_responses",
     ],
+    # Messaging's choices share field names with the contact log's and the queue's.
+    "ENUM_NAME_OVERRIDES": {
+        "MessageChannelEnum": "messaging.models.Message.Channel",
+        "MessageDirectionEnum": "messaging.models.Message.Direction",
+        "ThreadStatusEnum": "messaging.models.Thread.Status",
+        "RefillStatusEnum": "messaging.models.RefillRequest.Status",
+        "ReplyChannelEnum": "messaging.api.REPLY_CHANNELS",
+        "ChannelEnum": "vpm.patients.models.Channel",
+        "DirectionEnum": "vpm.patients.models.ContactAttempt.Direction",
+        "TeamEnum": "vpm.practices.models.Team",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------

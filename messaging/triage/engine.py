@@ -18,6 +18,7 @@ How a message is classified (details in docs/triage.md):
 """
 
 import re
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -259,6 +260,7 @@ class CompiledRuleSet:
         present = set(tokens)
         # Character offset of token i in joined: 1 + i + letters before it.
         letters = [0, *accumulate(map(len, tokens))]
+        starts = [1 + i + letters[i] for i in range(len(tokens))]
         for word in self.pattern_words.intersection(positions):
             shapes = self.by_word[word]
             for position in positions[word]:
@@ -278,12 +280,14 @@ class CompiledRuleSet:
                 for needle, targets in self.by_head[head].items():
                     char = joined.find(needle) + 1
                     while char:
-                        index = joined.count(" ", 0, char) - 1
+                        # bisect, not joined.count(" ", 0, char): counting from the
+                        # start at every occurrence made long messages quadratic.
+                        index = bisect_right(starts, char) - 1
                         self._try_patterns(targets, joined, present, char, index, text, hits)
                         char = joined.find(needle, char) + 1
         for pattern, target in self.unanchored:
             for found in pattern.finditer(joined):
-                index = joined.count(" ", 0, found.start()) - 1
+                index = bisect_right(starts, found.start()) - 1
                 self._try_patterns([target], joined, present, found.start(), index, text, hits)
 
     def _try_patterns(self, targets, joined, present, char: int, index: int, text, hits):

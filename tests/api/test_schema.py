@@ -24,6 +24,16 @@ OUR_PATHS = {
     "/api/v1/p/{practice_slug}/work-items/{item_id}/assign/",
     "/api/v1/p/{practice_slug}/work-items/{item_id}/snooze/",
     "/api/v1/p/{practice_slug}/work-items/{item_id}/close/",
+    # messaging
+    "/api/v1/p/{practice_slug}/threads/",
+    "/api/v1/p/{practice_slug}/threads/{thread_id}/",
+    "/api/v1/p/{practice_slug}/threads/{thread_id}/messages/",
+    "/api/v1/p/{practice_slug}/threads/{thread_id}/notes/",
+    "/api/v1/p/{practice_slug}/refills/",
+    "/api/v1/p/{practice_slug}/refills/{refill_id}/status/",
+    "/api/v1/p/{practice_slug}/triage-rules/",
+    "/api/v1/p/{practice_slug}/triage-rules/preview/",
+    "/api/v1/p/{practice_slug}/triage-rules/{rule_id}/",
 }
 
 
