@@ -84,7 +84,8 @@ def test_adversarial_input_costs_at_most_a_bounded_multiple_of_a_normal_message(
 def test_time_grows_linearly_below_the_cap():
     sentence = "no chest pain but I need a refill on my meds and my visit link is broken. "
     small, large = sentence * 60, sentence * 240  # about 4,500 and 18,000 characters
-    assert seconds(large) < 8 * seconds(small)  # 4x the text; quadratic would be 16x
+    # Best of 9: on a loaded 2-core machine best of 3 still caught preemptions.
+    assert seconds(large, repeat=9) < 8 * seconds(small, repeat=9)  # 4x the text; quadratic: 16x
 
 
 def test_benchmark_reports_speed_for_2000_character_messages():
