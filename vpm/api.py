@@ -18,11 +18,12 @@ from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, parsers, renderers, serializers
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import GenericAPIView
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.permissions import IsAuthenticated
 
+from vpm.accounts.authentication import ApiTokenAuthentication
 from vpm.audit.services import audit_record
 from vpm.practices.access import PracticeAccess, practice_access_for_user
 from vpm.practices.tenancy import TenantScopeError
@@ -144,7 +145,7 @@ class BaseAPIView(GenericAPIView):
 
     # Token first, so a request without credentials is answered 401 with a
     # `WWW-Authenticate: Token` header, not a bare 403.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     parser_classes = [StrictJSONParser, parsers.FormParser, parsers.MultiPartParser]
     # JSON only: the interactive documentation lives at /api/docs/.

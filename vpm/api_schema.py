@@ -39,3 +39,4 @@ def add_shared_error_responses(result, generator, request, public):
                     "content": {"application/json": {"schema": schema}},
                 })
     return result
+

@@ -6,9 +6,9 @@ practice 403, an anonymous caller 401. Each case runs for every endpoint.
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from tests.factories import WorkItemFactory, staff_user
+from vpm.accounts.services import api_token_create
 from vpm.patients.models import ContactAttempt
 from vpm.practices.models import Membership
 from vpm.queue.models import Status, WorkItem, WorkItemEvent
@@ -102,18 +102,18 @@ def test_anonymous_gets_401_for_my_practices(api_as):
 
 def test_token_auth_works(practice, staff, work_item, client):
     # given a token issued to a staff member
-    token = Token.objects.create(user=staff)
+    _, key = api_token_create(user=staff, name='test')
     # when they call the API with it (no session)
-    response = client.get(url(practice, "work-items/"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(url(practice, "work-items/"), HTTP_AUTHORIZATION=f"Token {key}")
     # then they see the practice's queue
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == [work_item.pk]
 
 
 def test_token_auth_acts_as_the_tokens_user(practice, staff, work_item, client):
-    token = Token.objects.create(user=staff)
+    _, key = api_token_create(user=staff, name='test')
     response = client.post(url(practice, f"work-items/{work_item.pk}/claim/"),
-                           HTTP_AUTHORIZATION=f"Token {token.key}")
+                           HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert WorkItem.objects.get(pk=work_item.pk).owner == staff
 
@@ -125,8 +125,8 @@ def test_unknown_token_gets_401(practice, staff, client):
 
 
 def test_token_of_another_practices_user_gets_404(practice, outsider, client):
-    token = Token.objects.create(user=outsider)
-    response = client.get(url(practice, "patients/"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = api_token_create(user=outsider, name='test')
+    response = client.get(url(practice, "patients/"), HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 404
 
 
@@ -177,10 +177,10 @@ def test_malformed_ids_and_unknown_paths_get_a_json_404(api_as, practice, staff,
 
 def test_post_to_a_malformed_id_with_a_token_gets_a_json_404_not_a_csrf_page(
         practice, staff, client):
-    token = Token.objects.create(user=staff)
+    _, key = api_token_create(user=staff, name='test')
     client = Client(enforce_csrf_checks=True)
     response = client.post(url(practice, "work-items/abc/claim/"),
-                           HTTP_AUTHORIZATION=f"Token {token.key}")
+                           HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 404
     assert response.json()["detail"].startswith("Not found.")
 

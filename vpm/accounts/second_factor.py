@@ -58,6 +58,14 @@ def on_authenticator_changed(sender, request, user, **kwargs) -> None:
         sessions_end_others(request=request, user=user)
 
 
+def on_authenticator_removed(sender, user, **kwargs) -> None:
+    """Without TOTP a user's API tokens are revoked, so re-enrolling does not revive them."""
+    from .services import api_tokens_revoke_all
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        api_tokens_revoke_all(user=user)
+
+
 def dangerously_record_second_factor(client, user) -> None:
     """For test clients and the benchmark only: write into `client`'s session
     (after `force_login`) what allauth writes when `user` passes the TOTP step."""
@@ -74,3 +82,20 @@ def dangerously_record_second_factor(client, user) -> None:
         {"method": "mfa", "at": time.time(), "id": totp.pk, "type": "totp"}]
     session["account_authentication_methods_user"] = str(user.pk)  # allauth's owner key
     session.save()
+
+
+def second_factor_is_fresh(request, user, *, max_age_seconds: int | None = None) -> bool:
+    """Did this session pass a TOTP or recovery-code check in the last few minutes?
+
+    For actions that must not ride on a session left open (making an API
+    token): allauth's re-authentication window (ACCOUNT_REAUTHENTICATION_TIMEOUT).
+    """
+    import time
+
+    from allauth.account import app_settings as account_settings
+
+    window = max_age_seconds or account_settings.REAUTHENTICATION_TIMEOUT
+    current = set(Authenticator.objects.filter(user=user).values_list("pk", flat=True))
+    return any(record.get("method") == "mfa" and record.get("id") in current
+               and time.time() - record.get("at", 0) < window
+               for record in get_authentication_records(request, user))

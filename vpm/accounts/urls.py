@@ -7,4 +7,7 @@ from . import views
 
 urlpatterns = [
     path("2fa/totp/activate/", views.activate_totp, name="mfa_activate_totp"),
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:token_id>/revoke/", views.api_token_revoke_view,
+         name="api_token_revoke"),
 ]

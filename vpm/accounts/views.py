@@ -1,11 +1,27 @@
 """VPM's own account pages, and thin wrappers around allauth's where VPM must
 act in the same request."""
 
+from urllib.parse import urlencode
+
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import activate_totp as allauth_activate_totp
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from .second_factor import sessions_end_others
+from .forms import ApiTokenForm
+from .models import ApiToken
+from .second_factor import (
+    needs_second_factor,
+    second_factor_is_fresh,
+    second_factor_state,
+    sessions_end_others,
+)
+from .services import api_token_create, api_token_revoke
 
 
 def activate_totp(request):
@@ -30,3 +46,48 @@ def activate_totp(request):
 def _totp_ids(user):
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP) \
         .values_list("pk", flat=True)
+
+
+def _confirm_code_url(request) -> str:
+    return reverse("mfa_reauthenticate") + "?" + urlencode({"next": reverse("api_tokens")})
+
+
+@never_cache
+@login_required
+def api_tokens(request):
+    """The user's API tokens: make one (after a fresh code), see when each was used, revoke."""
+    user = request.user
+    if not needs_second_factor(user):
+        return render(request, "accounts/api_tokens.html", {"not_staff": True}, status=403)
+    state = second_factor_state(request, user)
+    if state == "not_enrolled":
+        return redirect("mfa_activate_totp")
+    if state != "passed":
+        return redirect(_confirm_code_url(request))
+    fresh = second_factor_is_fresh(request, user)
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST":
+        if not fresh:
+            messages.error(request, "Confirm with a code from your authenticator app first.")
+            return redirect(_confirm_code_url(request))
+        if form.is_valid():
+            token, new_key = api_token_create(user=user, name=form.cleaned_data["name"])
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
+    return render(request, "accounts/api_tokens.html",
+                  {"form": form, "tokens": tokens, "fresh": fresh, "new_key": new_key,
+                   "confirm_url": _confirm_code_url(request)},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request, token_id):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    if api_token_revoke(token=token):
+        messages.success(request, f"Revoked the token \u201c{token.name}\u201d. "
+                                  "Programs using it can no longer sign in.")
+    else:
+        messages.success(request, f"The token \u201c{token.name}\u201d was already revoked.")
+    return redirect("api_tokens")
