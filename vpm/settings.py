@@ -204,14 +204,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # No call to swagger.io's online validator: nothing leaves the deployment.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
-    # Two "kind" choice sets (contact points, work items) need names of their own.
-    "ENUM_NAME_OVERRIDES": {"ContactPointKindEnum": "vpm.patients.models.ContactPoint.Kind"},
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "vpm.api_schema.add_shared_error_responses",
-    ],
-    # Messaging's choices share field names with the contact log's and the queue's.
+    # Choice sets that share a field name need names of their own: two "kind"s
+    # (contact points, work items); messaging's next to the contact log's and the queue's.
     "ENUM_NAME_OVERRIDES": {
+        "ContactPointKindEnum": "vpm.patients.models.ContactPoint.Kind",
         "MessageChannelEnum": "messaging.models.Message.Channel",
         "MessageDirectionEnum": "messaging.models.Message.Direction",
         "ThreadStatusEnum": "messaging.models.Thread.Status",
@@ -221,6 +217,10 @@ SPECTACULAR_SETTINGS = {
         "DirectionEnum": "vpm.patients.models.ContactAttempt.Direction",
         "TeamEnum": "vpm.practices.models.Team",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vpm.api_schema.add_shared_error_responses",
+    ],
 }
 
 # --- Celery ---------------------------------------------------------------
