@@ -12,6 +12,8 @@ EARLIEST_BIRTH = date(1900, 1, 1)
 MONTH_FIRST_REGIONS = {"US", "PH", "CA", "FM", "MH", "PW", "GU", "PR", "AS", "VI", "MP"}
 _NUMERIC = re.compile(r"^(\d{1,4})[/.\-\s](\d{1,2})[/.\-\s](\d{2,4})$")
 _WORD_FORMATS = ("%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y")
+# A month name and a year: only then are the (slow) word formats worth trying.
+_WORDY_DATE = re.compile(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b.*\d{4}")
 
 
 def parse_date(text: str, *, region: str = "US") -> date | None:
@@ -22,6 +24,8 @@ def parse_date(text: str, *, region: str = "US") -> date | None:
     match = _NUMERIC.match(text)
     if match:
         return _from_numbers(*match.groups(), month_first=region in MONTH_FIRST_REGIONS)
+    if not _WORDY_DATE.search(text):
+        return None
     for fmt in _WORD_FORMATS:
         try:
             return datetime.strptime(text.replace(", ,", ","), fmt).date()  # noqa: DTZ007 (a date)

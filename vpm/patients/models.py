@@ -41,7 +41,11 @@ class PatientQuerySet(TenantQuerySet):
 
 
 class Patient(TenantModel):
-    """A patient of one practice. UUID ids so URLs reveal nothing countable."""
+    """A patient of one practice. UUID ids so URLs reveal nothing countable.
+
+    Fields added after the first release carry a database default too, so raw
+    SQL inserts (the benchmark seed, other apps' fixtures) keep working.
+    """
 
     # Fields a person edits, in the order the form and the history show them.
     EDITABLE_FIELDS = (
@@ -64,15 +68,18 @@ class Patient(TenantModel):
         choices=[(c, label) for c, label in Channel.choices if c in ("email", "sms", "phone")],
     )
     address = models.CharField(max_length=300, blank=True)
-    preferred_name = models.CharField(max_length=100, blank=True,
+    preferred_name = models.CharField(max_length=100, blank=True, default="", db_default="",
                                       help_text="What the patient likes to be called.")
     sex = models.CharField("sex", max_length=16, choices=Sex.choices, default=Sex.UNKNOWN,
+                           db_default=Sex.UNKNOWN,
                            help_text="As the practice records it.")
-    gender_identity = models.CharField(max_length=64, blank=True,
+    gender_identity = models.CharField(max_length=64, blank=True, default="", db_default="",
                                        help_text="In the patient's own words, if they give it.")
-    emergency_contact_name = models.CharField(max_length=200, blank=True)
-    emergency_contact_relationship = models.CharField(max_length=64, blank=True)
-    emergency_contact_phone = models.CharField(max_length=20, blank=True,
+    emergency_contact_name = models.CharField(max_length=200, blank=True, default="",
+                                              db_default="")
+    emergency_contact_relationship = models.CharField(max_length=64, blank=True, default="",
+                                                      db_default="")
+    emergency_contact_phone = models.CharField(max_length=20, blank=True, default="", db_default="",
                                                help_text="E.164, e.g. +13125550100.")
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="merged_records",

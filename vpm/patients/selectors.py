@@ -3,8 +3,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.paginator import Page, Paginator
-from django.db import connection
-from django.db.models import Exists, Func, OuterRef, Prefetch, Q, Value
+from django.db.models import Count, Exists, Func, OuterRef, Prefetch, Q, Value, Window
 from django.db.models.functions import Concat, Lower
 from django.shortcuts import get_object_or_404
 
@@ -41,12 +40,12 @@ def search_terms(query: str, *, region: str) -> SearchTerms:
         terms.contact_values = [query.lower()]
         return terms
     terms.birth_date = parse_date(query, region=region)
-    digits = sum(ch.isdigit() for ch in query)
-    if terms.birth_date is None and digits >= 7:
+    if terms.birth_date is None and sum(ch.isdigit() for ch in query) >= 7:
         phone = phone_or_none(query, region=region)
         terms.contact_values = [phone] if phone else []
-    if digits:
+    if " " not in query and "," not in query:  # an MRN is one token, matched exactly
         terms.mrn = query.upper()
+    if terms.birth_date or terms.contact_values or not any(ch.isalpha() for ch in query):
         return terms
     if "," in query:
         last, _, first = query.partition(",")
@@ -56,33 +55,37 @@ def search_terms(query: str, *, region: str) -> SearchTerms:
     return terms
 
 
-def fold(words: list[str]) -> list[str]:
-    """Words folded exactly as the generated search columns are (one query for all)."""
-    if not words:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT lower(vpm_unaccent(w)) FROM unnest(%s::text[]) WITH ORDINALITY "
-                       "AS t(w, n) ORDER BY n", [words])
-        return [row[0] for row in cursor.fetchall()]
+def _folded(word: str):
+    """`word` folded exactly as the generated search columns are.
+
+    Plain ASCII is only lower-cased (the unaccent rules map no ASCII
+    character), so it is folded here. Anything else is folded inside the
+    query: vpm_unaccent is IMMUTABLE, so Postgres turns it into a constant
+    while planning and LIKE 'prefix%' still uses the (practice, search_*) index.
+    """
+    if word.isascii():
+        return word.lower()
+    return Lower(Func(Value(word), function="vpm_unaccent"))
 
 
 def _name_starts(word: str) -> Q:
-    return (Q(search_last__startswith=word) | Q(search_first__startswith=word)
-            | Q(search_preferred__startswith=word))
+    folded = _folded(word)
+    return (Q(search_last__startswith=folded) | Q(search_first__startswith=folded)
+            | Q(search_preferred__startswith=folded))
 
 
 def _search_condition(practice, terms: SearchTerms) -> Q | None:
     conditions = []
     if terms.last_first:
-        last, first = fold(list(terms.last_first))
-        condition = Q(search_last__startswith=last)
+        last, first = terms.last_first
+        condition = Q(search_last__startswith=_folded(last))
         if first:
-            condition &= Q(search_first__startswith=first) | Q(search_preferred__startswith=first)
+            condition &= (Q(search_first__startswith=_folded(first))
+                          | Q(search_preferred__startswith=_folded(first)))
         conditions.append(condition)
     elif terms.names:
-        words = fold(terms.names)
         condition = Q()
-        for word in words:
+        for word in terms.names:
             condition &= _name_starts(word)
         conditions.append(condition)
     if terms.birth_date:
@@ -100,12 +103,34 @@ def _search_condition(practice, terms: SearchTerms) -> Q | None:
     return combined
 
 
+# What a list of patients shows (page and API); fewer columns, less to build per row.
+LIST_FIELDS = ("id", "practice_id", "first_name", "last_name", "preferred_name", "date_of_birth",
+               "mrn", "preferred_channel")
+
+
 def patient_search(*, practice, query: str = ""):
     """Current (not merged) patients of a practice matching a search box query, "Last, First" order."""
     patients = Patient.objects.for_practice(practice).current() \
-        .order_by("last_name", "first_name", "id")
+        .only(*LIST_FIELDS).order_by("last_name", "first_name", "id")
     condition = _search_condition(practice, search_terms(query, region=practice.phone_region))
     return patients.filter(condition) if condition is not None else patients
+
+
+def page_in_one_query(queryset, *, page_number, per_page) -> Page:
+    """A page of `queryset` and its total in one query (a window count), not two.
+
+    A page past the end falls back to the paginator's nearest page (more queries,
+    rare: a stale link).
+    """
+    paginator = Paginator(queryset, per_page)
+    number = int(page_number) if str(page_number or "").isdigit() else 1
+    number = max(number, 1)
+    start = (number - 1) * per_page
+    rows = list(queryset.annotate(matching_total=Window(Count("*")))[start:start + per_page])
+    if not rows and number > 1:
+        return paginator.get_page(number)
+    paginator.count = rows[0].matching_total if rows else 0  # the cached property, filled
+    return Page(rows, number, paginator)
 
 
 def patient_get_for_staff(*, practice, patient_id):
@@ -189,12 +214,12 @@ def duplicate_candidates(*, practice, first_name, last_name, date_of_birth,
                          contact_values=(), exclude_id=None) -> list[DuplicateCandidate]:
     """Existing patients of this practice who are likely the same person (one query)."""
     contact_values = [v for v in contact_values if v]
-    folded = Concat(Value(first_name), Value(" "), Value(last_name))
+    typed_name = Concat(Value(first_name), Value(" "), Value(last_name))
     same_contact = Exists(ContactPoint.objects.filter(
         practice=practice, patient=OuterRef("pk"), value__in=contact_values or [""]))
     similarity = TrigramSimilarity(
         Concat("search_first", Value(" "), "search_last"),
-        _lower_unaccent(folded))
+        _lower_unaccent(typed_name))
     candidates = (
         Patient.objects.for_practice(practice).current()
         .filter(Q(date_of_birth=date_of_birth) | Q(pk__in=ContactPoint.objects.filter(

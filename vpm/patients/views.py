@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +21,7 @@ from .selectors import (
     changed_fields,
     contact_log_page,
     duplicate_candidates,
+    page_in_one_query,
     patient_get_for_staff,
     patient_history,
     patient_search,
@@ -48,8 +48,8 @@ def patient_list(request, practice_slug):
     params = request.POST if request.method == "POST" else request.GET
     form = PatientSearchForm(request.POST if request.method == "POST" else None, auto_id="%s")
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(patient_search(practice=request.practice, query=query), PAGE_SIZE) \
-        .get_page(params.get("page"))
+    page = page_in_one_query(patient_search(practice=request.practice, query=query),
+                             page_number=params.get("page"), per_page=PAGE_SIZE)
     audit_record(request=request, practice=request.practice, action=AuditEvent.Action.LIST_PATIENTS)
     return render(request, "patients/list.html", {"page": page, "query": query, "form": form},
                   status=400 if form.errors else 200)

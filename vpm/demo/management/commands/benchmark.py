@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from vpm.accounts.second_factor import dangerously_record_second_factor
 from vpm.demo.scale import seed_scale
+from vpm.patients.bench import search_benchmark
 from vpm.patients.models import Patient
 from vpm.queue.models import WorkItem
 
@@ -59,6 +60,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{'page':16} {'queries':>7} {'server ms':>10} {'sql ms':>8}  full scans")
         for name, url, form in pages:
             self._measure(client, name, url, form)
+        # Registration's section: search by each kind of term (vpm/patients/bench.py).
+        search_benchmark(stdout=self.stdout, practice_slug=slug)
 
     def _measure(self, client, name, url, form):
         timings = []
