@@ -8,6 +8,7 @@ index entry), and a deadlock would be a worse answer than "that time was just
 taken". The lock orders them; the constraint is still what guarantees it.
 """
 
+from contextlib import suppress
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -177,8 +178,21 @@ def appointment_book(*, practice, patient, provider, visit_type, starts_at, via,
     _event(appointment, Action.BOOKED, actor=booked_by, via=via)
     reminders_plan(appointment=appointment, rules=rules, now=now)
     appointment_notice_queue(appointment=appointment, change="booked")
+    _verify_channel_at_booking(appointment)
     _after_change(appointment, "booked")
     return appointment
+
+
+def _verify_channel_at_booking(appointment):
+    """An unverified channel gets the portal's code-and-link check at once. With no
+    address, or a likely typo, nothing is sent: the appointment page says so, and the
+    pre-visit sweep turns it into a work item."""
+    from .channels import channel_status, channel_verification_send
+
+    status = channel_status(patient=appointment.patient, channel=appointment.channel)
+    if status.value and not status.verified and not status.verification_pending:
+        with suppress(SchedulingError):
+            channel_verification_send(patient=appointment.patient, channel=appointment.channel)
 
 
 def _refusal_for_closed_slot(*, practice, visit_type, provider, starts_at):

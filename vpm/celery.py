@@ -38,4 +38,10 @@ app.conf.beat_schedule = {
         "task": "scheduling.tasks.send_due_reminders",
         "schedule": 60.0,
     },
+    # Pre-visit checks (scheduling): unverified channels and insurance become
+    # work items hours or days ahead; five minutes' lateness is harmless.
+    "run-pre-visit-checks": {
+        "task": "scheduling.tasks.run_pre_visit_checks",
+        "schedule": 300.0,
+    },
 }
