@@ -453,6 +453,7 @@ class AppointmentEvent(TenantModel):
         NO_SHOW = "no_show", "No-show"
         REMINDER_QUEUED = "reminder_queued", "Reminder queued"
         REMINDER_SKIPPED = "reminder_skipped", "Reminder skipped"
+        IDENTITY_CHECKED = "identity_checked", "Identity check linked"
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE,
                                     related_name="events")

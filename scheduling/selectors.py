@@ -278,3 +278,53 @@ def questionnaire_outcome(*, practice, answer_ids) -> QuestionnaireResult:
         if chosen.outcome == chosen.Outcome.CALL_US:
             return QuestionnaireResult(call_us=True)
     return QuestionnaireResult(call_us=True)
+
+
+# --- Pages -------------------------------------------------------------------
+
+def appointment_page(*, practice, appointment) -> dict:
+    """Everything the staff appointment page shows, in a fixed number of queries."""
+    from .channels import channel_status
+    from .models import AppointmentEvent, AppointmentReminder
+
+    patient = (type(appointment.patient).objects.for_practice(practice)
+               .prefetch_related("contact_points").get(pk=appointment.patient_id))
+    reminders = (AppointmentReminder.objects.for_practice(practice)
+                 .filter(appointment=appointment).select_related("message")
+                 .order_by("-sequence", "due_at"))
+    events = (AppointmentEvent.objects.for_practice(practice).filter(appointment=appointment)
+              .select_related("actor", "reason").order_by("at", "id"))
+    return {
+        "appointment": appointment,
+        "patient": patient,
+        "channel": channel_status(patient=patient, channel=appointment.channel),
+        "reminders": list(reminders),
+        "events": list(events),
+        "insurance": insurance_status(practice=practice, patient=patient),
+    }
+
+
+def insurance_status(*, practice, patient):
+    """(verified_at or None, is_stale) of the patient's primary coverage; None if no model."""
+    return None
+
+
+def setup_overview(*, practice) -> dict:
+    from .models import ReasonCode
+
+    scheduling_settings_for(practice)
+    blocks = (TemplateBlock.objects.for_practice(practice)
+              .select_related("provider__user").prefetch_related("visit_types")
+              .order_by("provider__user__name", "weekday", "start_time"))
+    exceptions = (TemplateException.objects.for_practice(practice)
+                  .filter(ends_at__gte=timezone.now()).select_related("provider__user")
+                  .order_by("starts_at")[:100])
+    return {
+        "rules": scheduling_settings_for(practice),
+        "visit_types": visit_types_for(practice, active=False),
+        "reasons": ReasonCode.objects.for_practice(practice),
+        "blocks": blocks,
+        "exceptions": exceptions,
+        "questions": questionnaire_for(practice),
+        "providers": providers_for(practice),
+    }

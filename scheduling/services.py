@@ -330,6 +330,20 @@ def appointment_mark_attendance(*, practice, appointment, outcome, actor,
     return appointment
 
 
+@transaction.atomic
+def appointment_link_identity_check(*, practice, appointment, identity_check, actor):
+    """S8: the two identifiers checked before discussing this visit by phone."""
+    if identity_check.patient_id != appointment.patient_id:
+        raise SchedulingError("That identity check is for another patient.")
+    appointment = _locked(practice, appointment)
+    appointment.identity_check = identity_check
+    appointment.save(update_fields=["identity_check", "updated_at"])
+    _event(appointment, Action.IDENTITY_CHECKED, actor=actor, via=Via.STAFF,
+           note=f"{identity_check.get_first_identifier_display()} + "
+                f"{identity_check.get_second_identifier_display()}")
+    return appointment
+
+
 def scheduling_reason(practice, code) -> ReasonCode:
     scheduling_settings_for(practice)
     return ReasonCode.objects.for_practice(practice).get(code=code)
