@@ -18,9 +18,10 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import DateTimeField, ExpressionWrapper, F
+from django.db.models import DateTimeField, DurationField, Exists, ExpressionWrapper, F, OuterRef
 from django.utils import timezone
 
+from vpm.patients.models import Insurance
 from vpm.practices.models import Team
 from vpm.queue.models import ACTIVE_STATUSES, Kind, WorkItem
 from vpm.queue.services import work_item_close_for_source, work_item_open_or_update
@@ -29,18 +30,41 @@ from .channels import with_channel_verified
 from .models import Appointment, AppointmentStatus
 
 HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
 
 
-def _window(field):
-    """now + the practice's hours (or days) for this check, as SQL."""
-    return ExpressionWrapper(F(f"practice__scheduling_settings__{field}") * HOUR,
-                             output_field=DateTimeField())
+def _window(field, unit=HOUR):
+    """The practice's hours (or days) for this check, as an SQL interval."""
+    return ExpressionWrapper(F(f"practice__scheduling_settings__{field}") * unit,
+                             output_field=DurationField())
 
 
-def _booked_soon(now, hours_field):
+def _booked_soon(now, field, unit=HOUR):
     return (Appointment.objects.filter(status=AppointmentStatus.BOOKED, starts_at__gt=now)
-            .annotate(window=_window(hours_field))
+            .annotate(window=_window(field, unit))
             .filter(starts_at__lte=now + F("window")))
+
+
+def insurance_candidates(now):
+    """Visits soon whose patient has no primary coverage verified recently enough."""
+    fresh = Insurance.objects.filter(
+        practice_id=OuterRef("practice_id"), patient_id=OuterRef("patient_id"), is_primary=True,
+        verified_at__gte=OuterRef("fresh_since"))
+    return (_booked_soon(now, "insurance_check_days", DAY)
+            .annotate(fresh_since=ExpressionWrapper(
+                now - _window("insurance_max_age_days", DAY), output_field=DateTimeField()))
+            .annotate(has_fresh=Exists(fresh)).filter(has_fresh=False)
+            .select_related("practice", "patient"))
+
+
+def _open_insurance(appointment):
+    work_item_open_or_update(
+        practice=appointment.practice, kind=Kind.INSURANCE_UNVERIFIED, source=appointment,
+        team=Team.REGISTRATION, patient=appointment.patient,
+        title=f"Verify insurance before a visit on {_local_day(appointment)}",
+        detail="No primary coverage verified within the practice's limit. Record the "
+               "verification on the patient's insurance; this item then closes itself.",
+        due_at=appointment.starts_at - DAY)
 
 
 def unverified_channel_candidates(now):
@@ -89,4 +113,11 @@ def checks_sweep(*, now=None) -> dict:
         _open_unverified(appointment)
     closed = _close_resolved(Kind.UNVERIFIED_CHANNEL, [a.pk for a in unverified],
                              "Resolved: the contact was verified or the visit is no longer ahead")
-    return {"unverified_open": len(unverified), "unverified_closed": closed}
+    uninsured = list(insurance_candidates(now))
+    for appointment in uninsured:
+        _open_insurance(appointment)
+    insurance_closed = _close_resolved(
+        Kind.INSURANCE_UNVERIFIED, [a.pk for a in uninsured],
+        "Resolved: insurance verified, or the visit is no longer ahead")
+    return {"unverified_open": len(unverified), "unverified_closed": closed,
+            "insurance_open": len(uninsured), "insurance_closed": insurance_closed}

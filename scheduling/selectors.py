@@ -304,9 +304,25 @@ def appointment_page(*, practice, appointment) -> dict:
     }
 
 
-def insurance_status(*, practice, patient):
-    """(verified_at or None, is_stale) of the patient's primary coverage; None if no model."""
-    return None
+@dataclass(frozen=True)
+class InsuranceStatus:
+    payer: str
+    verified_at: datetime | None
+    stale: bool
+
+
+def insurance_status(*, practice, patient) -> InsuranceStatus | None:
+    """The patient's primary coverage and whether its verification is recent enough;
+    None when no coverage is on file."""
+    from vpm.patients.models import Insurance
+
+    coverage = (Insurance.objects.for_practice(practice).filter(patient=patient, is_primary=True)
+                .order_by("-verified_at").first())
+    if coverage is None:
+        return None
+    limit = timedelta(days=scheduling_settings_for(practice).insurance_max_age_days)
+    stale = coverage.verified_at is None or coverage.verified_at < timezone.now() - limit
+    return InsuranceStatus(coverage.payer, coverage.verified_at, stale)
 
 
 def setup_overview(*, practice) -> dict:

@@ -90,3 +90,43 @@ def test_cancelling_the_visit_closes_its_unverified_item(practice, patient, soon
                        reason=scheduling_reason(practice, "other"))
     checks_sweep(now=visit.starts_at - timedelta(hours=24))
     assert not WorkItem.objects.filter(kind=Kind.UNVERIFIED_CHANNEL, status="open").exists()
+
+
+def _insurance(patient, verified_at):
+    from vpm.patients.models import Insurance
+
+    return Insurance.objects.create(practice=patient.practice, patient=patient, payer="Acme",
+                                    member_id="X1", verified_at=verified_at)
+
+
+def test_unverified_or_stale_insurance_becomes_a_work_item_that_closes_when_verified(
+        practice, patient, soon_visit, rules):
+    visit = soon_visit()
+    at = visit.starts_at - timedelta(days=6)
+    # No coverage at all.
+    assert checks_sweep(now=visit.starts_at - timedelta(days=8))["insurance_open"] == 0
+    assert checks_sweep(now=at)["insurance_open"] == 1
+    item = WorkItem.objects.get(kind=Kind.INSURANCE_UNVERIFIED)
+    assert item.team == "registration" and "Verify insurance" in item.title
+    # Coverage verified too long ago still counts as unverified.
+    coverage = _insurance(patient, at - timedelta(days=rules.insurance_max_age_days + 1))
+    assert checks_sweep(now=at)["insurance_open"] == 1
+    assert WorkItem.objects.filter(kind=Kind.INSURANCE_UNVERIFIED, status="open").count() == 1
+    # Staff record the verification: the item closes itself.
+    coverage.verified_at = at
+    coverage.save()
+    assert checks_sweep(now=at)["insurance_closed"] == 1
+    item.refresh_from_db()
+    assert item.status == "done"
+
+
+def test_appointment_page_shows_insurance_status(practice, staff, patient, soon_visit):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    visit = soon_visit()
+    url = reverse("appointment_detail", args=[practice.slug, visit.pk])
+    assert "no coverage on file" in client_for(staff).get(url).text
+    _insurance(patient, timezone.now() - timedelta(days=400))
+    assert "older than the practice" in client_for(staff).get(url).text
