@@ -6,8 +6,13 @@ class SchedulingConfig(AppConfig):
 
     def ready(self):
         from vpm.notify.attachments import register_attachments
+        from vpm.portal.registry import register_link_purpose, register_status_provider
 
         from .notices import appointment_attachments
+        from .portal_views import VISIT, upcoming_visits_status, visit_link_landing
 
         # Every appointment email carries its calendar invite.
         register_attachments("appointment_", appointment_attachments)
+        # Reminders carry a portal link of purpose "visit": it opens that visit only.
+        register_link_purpose(VISIT, landing=visit_link_landing)
+        register_status_provider(upcoming_visits_status)

@@ -19,6 +19,7 @@ begun, it is recorded as skipped.
 """
 
 import logging
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from vpm.notify.models import OutboundMessage
 from vpm.notify.services import message_queue
 from vpm.patients.models import ContactPoint
 
@@ -76,13 +78,31 @@ def visit_context(appointment, *, language) -> dict:
         }
 
 
+def visit_link(appointment) -> str:
+    """A signed portal link that opens this visit after a date-of-birth check (no account
+    needed). It lives until a day after the visit, at most the portal's 30 days."""
+    from vpm.portal.services import portal_link_create
+
+    lives = appointment.ends_at + timedelta(days=1) - timezone.now()
+    lives = min(max(lives, timedelta(minutes=5)), timedelta(days=30))
+    _link, path = portal_link_create(patient=appointment.patient, purpose="visit",
+                                     target=appointment.pk, expires_in=lives)
+    return settings.VPM_SITE_URL.rstrip("/") + path
+
+
 def _queue(appointment, *, template, key, extra=None):
     contact = contact_for(appointment)
     if contact is None:
         return None
+    existing = OutboundMessage.objects.for_practice(appointment.practice).filter(
+        idempotency_key=key).first()
+    if existing is not None:
+        return existing  # already written: do not mint another link
     channel, to = contact
     language = appointment.patient.preferred_language
     context = {**visit_context(appointment, language=language), **(extra or {})}
+    if not appointment.is_cancelled:
+        context["visit_url"] = visit_link(appointment)
     # Templates show times in the active zone: the practice's, with its name.
     with timezone.override(ZoneInfo(appointment.practice.timezone)):
         return message_queue(practice=appointment.practice, patient=appointment.patient,

@@ -30,6 +30,11 @@ from .services import (
 SLOTS_SHOWN = 40
 
 
+def posted(request):
+    """The POST data, or None on GET: an empty POST must still bind (and fail) the form."""
+    return request.POST if request.method == "POST" else None
+
+
 def _when(practice, value):
     return timezone.localtime(value).strftime("%a %b %-d, %-I:%M %p %Z")
 
@@ -51,7 +56,7 @@ def book_for_patient(request, practice_slug, patient_id):
     audit_record(request=request, practice=practice, patient=patient, obj=patient,
                  action=AuditEvent.Action.VIEW_PATIENT)
     search = forms.SlotSearchForm(request.GET or None, practice=practice)
-    book_form = forms.BookForm(request.POST or None, practice=practice, patient=patient)
+    book_form = forms.BookForm(posted(request), practice=practice, patient=patient)
     status, next_slots = 200, []
     if request.method == "POST":
         if book_form.is_valid():
@@ -133,7 +138,7 @@ def appointment_detail(request, practice_slug, appointment_id):
 def appointment_reschedule_view(request, practice_slug, appointment_id):
     practice = request.practice
     appointment = _appointment(request, appointment_id)
-    form = forms.RescheduleForm(request.POST or None, practice=practice)
+    form = forms.RescheduleForm(posted(request), practice=practice)
     status, next_slots = 200, []
     if request.method == "POST":
         if form.is_valid():
@@ -286,7 +291,7 @@ def schedule(request, practice_slug):
 
 def _edit(request, form_class, *, instance=None, template_title, done_url, done_message,
           **form_kwargs):
-    form = form_class(request.POST or None, instance=instance, practice=request.practice,
+    form = form_class(posted(request), instance=instance, practice=request.practice,
                       **form_kwargs)
     if request.method == "POST":
         if form.is_valid():
@@ -339,7 +344,7 @@ def reason_code_edit(request, practice_slug, reason_id=None):
 @require_http_methods(["GET", "POST"])
 def settings_edit(request, practice_slug):
     rules = selectors.scheduling_settings_for(request.practice)
-    form = forms.SchedulingSettingsForm(request.POST or None, instance=rules)
+    form = forms.SchedulingSettingsForm(posted(request), instance=rules)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Scheduling rules saved. New bookings use them at once; "
