@@ -25,8 +25,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.parametrize("rows", [5, 60])]
 # Session, user, MFA check (2), practice and membership: 6 before the view's own work.
 STAFF_HOME_QUERIES = 10  # + my items, my team's items, the assign menu, audit insert
 PATIENT_LIST_QUERIES = 9  # + count, page, audit insert
-PATIENT_PAGE_QUERIES = 15 + 5  # + patient, 3 prefetches, audit insert, open items, log count +
+PATIENT_PAGE_QUERIES = 15 + 5 + 1  # + patient, 3 prefetches, audit insert, open items, log count +
 # page, history (+ 5: the portal panel: account, state, open links, failed checks, contact checks)
+# (+ 1: the visits section, scheduling)
 OUTBOX_QUERIES = 9  # + count, page, audit insert
 
 
