@@ -14,23 +14,31 @@ app = Celery("vpm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Sweeps queued while no worker ran are dropped rather than run in a burst
+# when workers return: the next one does the same work.
+SWEEP_EXPIRES = 55
+
 app.conf.beat_schedule = {
     # Overdue flags drive the queue's sort and colour; a minute is as fresh as
     # anyone watching the queue needs.
     "flag-overdue-work-items": {
         "task": "vpm.queue.tasks.flag_overdue_work_items",
         "schedule": 60.0,
+        "options": {"expires": SWEEP_EXPIRES},
     },
     # Snoozed items come back on their own; a minute's lateness is harmless.
     "wake-snoozed-work-items": {
         "task": "vpm.queue.tasks.wake_snoozed_work_items",
         "schedule": 60.0,
+        "options": {"expires": SWEEP_EXPIRES},
     },
     # Picks up messages whose enqueue was lost (broker down at commit) or
-    # whose retry time has come. Sending is idempotent, so overlap is safe.
+    # whose retry time has come, and hands each to a worker. Sending is
+    # idempotent, so overlap is safe.
     "send-due-outbound-messages": {
         "task": "vpm.notify.tasks.send_due_messages",
         "schedule": 60.0,
+        "options": {"expires": SWEEP_EXPIRES},
     },
     # Visit reminders (scheduling): a minute late is fine; the sweep reads an
     # index of due rows only, and each reminder is sent once per booked time.

@@ -110,13 +110,15 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache, used by login rate limits -------------------------------------
+# --- Cache: API throttles, sign-in rate limits, the TOTP replay guard ------
 REDIS_URL = env.str("REDIS_URL", default="")
 if PRODUCTION and not REDIS_URL:
     raise environ.ImproperlyConfigured("REDIS_URL must be set in production")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    # Every call is bounded (0.5 s, no retry); while Redis is away the cache
+    # answers from process memory (vpm/cache.py), so requests never fail or hang on it.
+    CACHES = {"default": {"BACKEND": "vpm.cache.FallbackRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -226,11 +228,14 @@ SPECTACULAR_SETTINGS = {
 # --- Celery ---------------------------------------------------------------
 # State lives in Postgres; the broker only moves ids. A lost message is
 # recovered by the beat sweeps, so nothing here needs to be durable.
-# A request must never hang on a dead broker: publishing gives up quickly and
+# A request must never hang on a dead or hung broker: every socket call has a
+# timeout (kombu's default waits for ever), publishing tries twice at most
+# (~4 s worst case, a stale pooled connection is replaced on the second) and
 # the sweeps catch up.
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2,
+                                       "socket_timeout": 2, "health_check_interval": 10}
 else:
     # Local runs without Redis: messages are files under var/celery/.
     (VAR_DIR / "celery" / "queue").mkdir(parents=True, exist_ok=True)
@@ -252,16 +257,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
+                                    "interval_step": 0.5, "interval_max": 0.5}
+# Workers ride out a broker outage of any length and reconnect on their own
+# (the default gives up after 100 attempts and the worker exits).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A stalled provider must not hold a worker for ever: the soft limit lets a
+# send record "delivery unknown"; the hard limit kills the child process.
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Outbound messages ----------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="VPM <no-reply@vpm.localhost>")
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
-    default="django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+    # Ours tells "refused" (retry) from "handed over, unconfirmed" (a person checks).
+    default="vpm.notify.smtp.EmailBackend" if PRODUCTION
     else "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_FILE_PATH = VAR_DIR / "sent-email"
+# Each SMTP socket operation gives up after this long (Django's default waits for ever).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 if PRODUCTION:
     EMAIL_HOST = env.str("EMAIL_HOST")
     EMAIL_PORT = env.int("EMAIL_PORT", default=587)

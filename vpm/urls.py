@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from vpm import errors
+from vpm import errors, health
 from vpm.notify import twilio as notify_twilio
 from vpm.practices import views as practice_views
 
@@ -28,7 +28,7 @@ practice_urls = [
 urlpatterns = [
     path("", practice_views.home, name="home"),
     path("favicon.ico", errors.favicon, name="favicon"),
-    path("healthz", practice_views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("vpm.accounts.urls")),  # before allauth's: some replace its
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

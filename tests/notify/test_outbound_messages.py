@@ -4,14 +4,30 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from vpm.celery import app
 from vpm.notify import services
-from vpm.notify.backends import DeliveryError
+from vpm.notify.backends import DeliveryError, DeliveryUnknown
 from vpm.notify.models import OutboundMessage
 from vpm.patients.models import ContactAttempt
 from vpm.queue.models import Kind, WorkItem
 
 pytestmark = pytest.mark.django_db
 Status = OutboundMessage.Status
+
+
+@pytest.fixture
+def sweep(django_capture_on_commit_callbacks):
+    """Run the beat sweep; the sends it hands over run at once, as a worker would."""
+
+    def run():
+        app.conf.task_always_eager = True
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                return services.messages_send_due()
+        finally:
+            app.conf.task_always_eager = False
+
+    return run
 
 
 def _queue(patient, channel="sms", key="welcome:1"):
@@ -69,22 +85,22 @@ def test_failed_send_is_retried_later(patient, monkeypatch):
     assert services.messages_send_due() == 0  # not due yet
 
 
-def test_message_that_keeps_failing_becomes_a_work_item(patient, monkeypatch, settings):
+def test_message_that_keeps_failing_becomes_a_work_item(patient, monkeypatch, settings, sweep):
     settings.NOTIFY_MAX_ATTEMPTS = 2
     monkeypatch.setattr(services, "get_sms_backend", lambda: FailingSMS())
     message = _queue(patient)
     for _ in range(2):
         OutboundMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
-        services.messages_send_due()
+        sweep()
     message.refresh_from_db()
     assert message.status == Status.FAILED
     item = WorkItem.objects.get(kind=Kind.DELIVERY_FAILED)
     assert item.patient == patient and "provider said no" in item.detail
 
 
-def test_sweep_sends_messages_whose_enqueue_was_lost(patient):
+def test_sweep_sends_messages_whose_enqueue_was_lost(patient, sweep):
     message = _queue(patient)  # on_commit never runs inside the test transaction
-    assert services.messages_send_due() == 1
+    assert sweep() == 1
     message.refresh_from_db()
     assert message.status == Status.SENT
 
@@ -96,7 +112,8 @@ def test_message_stuck_in_sending_goes_to_a_person_not_sent_again(patient):
     services.messages_send_due()
     message.refresh_from_db()
     assert message.status == Status.FAILED
-    assert WorkItem.objects.filter(kind=Kind.DELIVERY_FAILED, patient=patient).count() == 1
+    item = WorkItem.objects.get(kind=Kind.DELIVERY_FAILED, patient=patient)
+    assert item.title == "Text message delivery unknown: check before resending"
 
 
 def test_bounce_report_twice_opens_one_work_item(patient):
@@ -108,3 +125,33 @@ def test_bounce_report_twice_opens_one_work_item(patient):
     assert not services.message_mark_bounced(practice=patient.practice,
                                              provider_message_id=message.provider_message_id)
     assert WorkItem.objects.filter(kind=Kind.DELIVERY_FAILED).count() == 1
+
+
+class UnconfirmedSMS:
+    """The provider took the message, then the answer was lost."""
+
+    def send(self, *, to, body):
+        raise DeliveryUnknown("connection lost after the request was sent")
+
+
+def test_delivery_unknown_is_never_retried_and_goes_to_a_person(patient, monkeypatch, sweep):
+    monkeypatch.setattr(services, "get_sms_backend", lambda: UnconfirmedSMS())
+    message = _queue(patient)
+    services.message_send(message_id=message.pk)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Status.FAILED, 1)
+    assert sweep() == 0
+    item = WorkItem.objects.get(kind=Kind.DELIVERY_FAILED, patient=patient)
+    assert item.title == "Text message delivery unknown: check before resending"
+
+
+def test_sweep_hands_each_due_message_to_a_worker_instead_of_sending(patient,
+                                                                     django_capture_on_commit_callbacks,
+                                                                     monkeypatch):
+    handed = []
+    monkeypatch.setattr(services, "enqueue_send", lambda pk, **options: handed.append(pk) or True)
+    messages = [_queue(patient, key=f"backlog:{n}") for n in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.messages_send_due() == 3
+    assert handed == [m.pk for m in messages]
+    assert OutboundMessage.objects.filter(status=Status.QUEUED).count() == 3

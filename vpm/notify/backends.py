@@ -1,7 +1,9 @@
 """SMS backends. The provider lies outside our stack, so it sits behind this seam.
 
 A backend has `send(*, to, body) -> provider_message_id` and raises
-`DeliveryError` when the provider refuses the message.
+`DeliveryError` when the provider refuses the message (nothing was delivered;
+`permanent=False` means trying again later is safe) or `DeliveryUnknown` when
+the provider may have it (never retried).
 """
 
 import logging
@@ -19,6 +21,12 @@ class DeliveryError(Exception):
     def __init__(self, message, *, permanent=False):
         super().__init__(message)
         self.permanent = permanent
+
+
+class DeliveryUnknown(Exception):
+    """The provider may have the message but did not confirm it (a connection lost
+    after handing it over, a timeout waiting for the answer). Never retried: a
+    person checks before resending."""
 
 
 class RecordingSMSBackend:
