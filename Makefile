@@ -4,12 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint browser lock bench stop clean messages
+.PHONY: run test lint browser redis-server lock bench stop clean messages
 
 run: $(STAMP) messages  ## Set up, load demo data and run web + worker + beat (Ctrl-C stops all)
 	$(PY) manage.py rundemo
 
-test: $(STAMP) browser messages  ## Set up and run the whole suite: ruff, migrations check, pytest
+test: $(STAMP) browser redis-server messages  ## Set up and run the whole suite: ruff, migrations check, pytest
 	@eval "$$($(PY) -m vpm.devtools.local_services)"; \
 	echo "database: $${DATABASE_URL:-embedded PostgreSQL under var/pg}; broker: $${REDIS_URL:-none (Redis tests skip)}"; \
 	$(PY) -m ruff check . && \
@@ -34,6 +34,12 @@ browser:
 # Translations: compile locale/ and <app>/locale/ catalogues in Python (no GNU gettext needed).
 messages: $(STAMP)
 	@$(PY) -m vpm.devtools.compile_messages
+
+# The fault tests (tests/faults) start, hang and stop a redis-server of their own.
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends redis-server >/dev/null; }
 
 lock:  ## Re-pin dependencies after editing pyproject.toml
 	$(PY) -m pip install --quiet uv

@@ -229,12 +229,12 @@ SPECTACULAR_SETTINGS = {
 # State lives in Postgres; the broker only moves ids. A lost message is
 # recovered by the beat sweeps, so nothing here needs to be durable.
 # A request must never hang on a dead or hung broker: every socket call has a
-# timeout (kombu's default waits for ever), publishing tries twice at most
-# (~4 s worst case, a stale pooled connection is replaced on the second) and
-# the sweeps catch up.
+# timeout (kombu's default waits for ever) and a publish is tried once (a
+# stale pooled connection is replaced by redis-py itself); the row waits in
+# Postgres and the next sweep hands it over. Worst case ~2 s per request.
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2,
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 2,
                                        "socket_timeout": 2, "health_check_interval": 10}
 else:
     # Local runs without Redis: messages are files under var/celery/.
@@ -257,12 +257,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
-                                    "interval_step": 0.5, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY = False
 # Workers ride out a broker outage of any length and reconnect on their own
 # (the default gives up after 100 attempts and the worker exits).
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A send under way when the broker goes away finishes and records its result
+# (Postgres); cancelling it could leave "delivery unknown" for a person.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # A stalled provider must not hold a worker for ever: the soft limit lets a
 # send record "delivery unknown"; the hard limit kills the child process.
 CELERY_TASK_SOFT_TIME_LIMIT = 60

@@ -73,6 +73,15 @@ class RedisServer:
     def resume(self):
         self.process.send_signal(signal.SIGCONT)
 
+    def delete(self, key="celery"):
+        import redis
+
+        client = redis.Redis.from_url(self.url, socket_timeout=2)
+        try:
+            client.delete(key)
+        finally:
+            client.close()
+
     def llen(self, key="celery") -> int:
         import redis
 
@@ -139,18 +148,27 @@ class FakeSMTPServer:
             conn.close()
 
 
-class CeleryWorker:
-    """`celery -A vpm worker` in its own process, against the given broker and database."""
+def production_worker_command() -> list[str]:
+    """The worker command docker-compose.yml runs, with one child process (2 cores here)."""
+    import yaml
 
-    def __init__(self, *, broker_url, database_url, log_path: Path, name="w1"):
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    command = list(compose["services"]["worker"]["command"])
+    if "--concurrency" in command:
+        command[command.index("--concurrency") + 1] = "1"
+    return command
+
+
+class CeleryWorker:
+    """The production worker command in its own process, on the given broker and database."""
+
+    def __init__(self, *, broker_url, database_url, log_path: Path, environment=None):
         self.log_path = log_path
         env = {**os.environ, "REDIS_URL": broker_url, "DATABASE_URL": database_url,
-               "PYTHONUNBUFFERED": "1"}
+               "PYTHONUNBUFFERED": "1", **(environment or {})}
         self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "vpm", "worker", "--pool=solo",
-             "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-n", f"{name}@%h", "--loglevel=INFO"],
+            [sys.executable, "-m", *production_worker_command()],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
     def output(self) -> str:
@@ -170,17 +188,23 @@ class CeleryWorker:
         self.log.close()
 
 
-def settings_for(redis_url: str) -> dict:
+def settings_for(redis_url: str, **environment) -> dict:
     """What vpm/settings.py configures when REDIS_URL is `redis_url`.
 
     Read from the settings module itself, so a test exercises exactly the
-    cache and broker options production gets.
+    cache, broker and email options production gets.
     """
     import runpy
     from unittest import mock
 
-    with mock.patch.dict(os.environ, {"REDIS_URL": redis_url}):
+    with mock.patch.dict(os.environ, {"REDIS_URL": redis_url, **environment}):
         return runpy.run_path(str(ROOT / "vpm" / "settings.py"))
+
+
+def production_settings() -> dict:
+    return settings_for("redis://127.0.0.1:1/0", VPM_ENV="production",
+                        DJANGO_SECRET_KEY="fault-tests-" + "x" * 40,
+                        DJANGO_ALLOWED_HOSTS="testserver", EMAIL_HOST="127.0.0.1")
 
 
 def point_celery_at(app, settings_module: dict):

@@ -122,3 +122,18 @@ def test_healthz_reports_redis(redis_server, settings, client):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["redis"] == "unreachable"
+
+
+def test_message_queued_after_redis_restarted_reaches_the_broker(redis_settings, redis_server,
+                                                                 patient):
+    def queue(key):
+        with transaction.atomic():
+            services.message_queue(practice=patient.practice, patient=patient, channel="sms",
+                                   to="+13125550100", template="welcome", context={},
+                                   idempotency_key=key)
+
+    queue("before-restart")  # the producer's pooled connection now points at this server
+    redis_server.stop()
+    redis_server.start()  # an empty Redis on the same port
+    queue("after-restart")
+    assert redis_server.llen() == 1  # the stale connection was replaced, not given up on
