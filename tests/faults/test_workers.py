@@ -1,6 +1,8 @@
 """Workers and the broker: a backlog is spread over the workers, and a worker
 process rides out a Redis outage with a task in flight and reconnects."""
 
+from urllib.parse import quote
+
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -34,7 +36,8 @@ def _text(patient, key, to="+13125550100"):
 def _test_database_url():
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    host = quote(db["HOST"] or "127.0.0.1", safe="")  # the embedded server uses a socket dir
+    return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def test_sweep_spreads_a_backlog_over_the_workers(broker, patient):
