@@ -3,7 +3,6 @@
 import time
 import uuid
 
-
 SLOW_NUMBER = "+13125550199"
 
 

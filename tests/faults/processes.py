@@ -118,7 +118,8 @@ class FakeSMTPServer:
                 return
             self.connections += 1
             if self.behaviour == "silent":
-                self._held.append(conn)  # keep it open, say nothing
+                self._held.append(conn)  # keep it open, say nothing ...
+                threading.Timer(8, conn.close).start()  # ... for longer than any bound
                 continue
             threading.Thread(target=self._talk, args=(conn,), daemon=True).start()
 
@@ -204,7 +205,8 @@ def settings_for(redis_url: str, **environment) -> dict:
 def production_settings() -> dict:
     return settings_for("redis://127.0.0.1:1/0", VPM_ENV="production",
                         DJANGO_SECRET_KEY="fault-tests-" + "x" * 40,
-                        DJANGO_ALLOWED_HOSTS="testserver", EMAIL_HOST="127.0.0.1")
+                        DJANGO_ALLOWED_HOSTS="testserver", EMAIL_HOST="127.0.0.1",
+                        VPM_ALLOW_RECORDING_SMS="true", VPM_SITE_URL="https://vpm.test")
 
 
 def point_celery_at(app, settings_module: dict):

@@ -40,14 +40,15 @@ def _test_database_url():
     return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def test_sweep_spreads_a_backlog_over_the_workers(broker, patient):
-    # Given 30 messages whose enqueue was lost while the broker was down
-    OutboundMessage.objects.all().delete()
+@pytest.mark.django_db(transaction=False)
+def test_sweep_spreads_a_backlog_over_the_workers(broker, patient,
+                                                  django_capture_on_commit_callbacks):
+    # Given 30 messages whose enqueue was lost (on_commit never ran in this test)
     for n in range(30):
         _text(patient, f"backlog:{n}")
-    broker.delete("celery")
-    # When the sweep runs
-    assert services.messages_send_due() == 30
+    # When the sweep runs and commits
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.messages_send_due() == 30
     # Then it sent none itself: each message is a task any free worker can take
     assert broker.llen() == 30
     assert OutboundMessage.objects.filter(status=Status.QUEUED).count() == 30
