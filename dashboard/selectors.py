@@ -1,11 +1,174 @@
-from vpm.queue.models import Status, WorkItem
+"""Reads for the queue page, the poll and the team view: each a fixed
+number of queries, whatever the size of the queue, on indexes that lead with
+the practice."""
 
-HOME_LIST_SIZE = 50
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from vpm.practices.models import Membership, Team
+from vpm.queue.models import ACTIVE_STATUSES, StaffNotice, Status, Urgency, WorkItem
+
+from .forms import URGENCY_BY_NAME
+
+PAGE_SIZE = 50
+CLOSED_DAYS = 30
+# A change committed in the last few seconds may belong to a transaction that
+# started earlier than one already seen, so its updated_at can be older than
+# the newest one a poll saw: while anything changed this recently, a poll
+# always answers in full instead of trusting the version.
+SETTLE_SECONDS = 10
 
 
-def home_items(*, practice, user, team):
-    """The staff home: my claimed items, and my team's items nobody has claimed yet."""
-    queue = WorkItem.objects.for_queue(practice)
-    mine = queue.filter(owner=user)[:HOME_LIST_SIZE]
-    team_open = queue.filter(team=team, status=Status.OPEN)[:HOME_LIST_SIZE] if team else []
-    return mine, team_open
+def _filtered(items, filters, user):
+    if "team" in filters:
+        items = items.filter(team=filters["team"])
+    if "kind" in filters:
+        items = items.filter(kind=filters["kind"])
+    if "urgency" in filters:
+        items = items.filter(urgency=URGENCY_BY_NAME[filters["urgency"]])
+    owner = filters.get("owner")
+    if owner == "me":
+        items = items.filter(owner=user)
+    elif owner == "unassigned":
+        items = items.filter(owner__isnull=True)
+    elif owner:
+        items = items.filter(owner_id=int(owner))
+    if filters.get("overdue") == "yes":
+        items = items.filter(is_overdue=True)
+    elif filters.get("overdue") == "escalated":
+        items = items.filter(escalated_at__isnull=False)
+    if "patient" in filters:
+        items = items.filter(patient_id=filters["patient"])
+    return items
+
+
+@dataclass
+class QueueCounts:
+    total: int = 0
+    overdue: int = 0
+    mine: int = 0
+    unassigned: int = 0
+    by_team: dict = field(default_factory=dict)
+    by_urgency: dict = field(default_factory=dict)
+
+
+def queue_counts(*, practice, user) -> QueueCounts:
+    """Active items per team and per urgency, with overdue, mine and nobody's: one query."""
+    rows = (WorkItem.objects.for_practice(practice).active()
+            .values("team", "urgency")
+            .annotate(n=Count("id"), overdue=Count("id", filter=Q(is_overdue=True)),
+                      mine=Count("id", filter=Q(owner_id=user.pk)),
+                      unassigned=Count("id", filter=Q(owner__isnull=True)))
+            .order_by())
+    counts = QueueCounts(by_team={team: 0 for team in Team.values},
+                         by_urgency={u.name.lower(): 0 for u in Urgency})
+    for row in rows:
+        counts.total += row["n"]
+        counts.overdue += row["overdue"]
+        counts.mine += row["mine"]
+        counts.unassigned += row["unassigned"]
+        counts.by_team[row["team"]] += row["n"]
+        counts.by_urgency[Urgency(row["urgency"]).name.lower()] += row["n"]
+    return counts
+
+
+def queue_page(*, practice, user, filters):
+    """One page of the active queue, most urgent first then earliest due,
+    and how many items match in all."""
+    items = _filtered(WorkItem.objects.for_queue(practice), filters, user)
+    page = filters.get("page", 1)
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(items[offset:offset + PAGE_SIZE])
+    total = offset + len(rows) if len(rows) < PAGE_SIZE and (rows or page == 1) \
+        else items.count()
+    return rows, total
+
+
+def closed_page(*, practice, user, filters):
+    """Items closed in the last 30 days, newest first, with their outcome."""
+    since = timezone.now() - timedelta(days=CLOSED_DAYS)
+    items = (WorkItem.objects.for_practice(practice).with_people()
+             .filter(status__in=(Status.DONE, Status.CANCELLED), closed_at__gte=since)
+             .order_by("-closed_at", "-id"))
+    items = _filtered(items, {k: v for k, v in filters.items() if k != "overdue"}, user)
+    page = filters.get("page", 1)
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(items[offset:offset + PAGE_SIZE])
+    total = offset + len(rows) if len(rows) < PAGE_SIZE and (rows or page == 1) \
+        else items.count()
+    return rows, total
+
+
+def staffed_teams(*, practice) -> set[str]:
+    """Teams with at least one active member: an item of any other team is
+    on nobody's screen but the managers'."""
+    return set(Membership.objects.filter(practice=practice, is_active=True)
+               .exclude(team="").values_list("team", flat=True).distinct())
+
+
+def queue_version(*, practice) -> tuple[str, bool]:
+    """A cheap token that changes whenever any item of the practice changes
+    (one index entry on (practice_id, updated_at)), plus whether a change was
+    so recent that a poll should answer in full regardless.
+
+    The minute is part of it, so "due in 5 minutes" texts refresh once a minute.
+    """
+    now = timezone.now()
+    newest = (WorkItem.objects.for_practice(practice).aggregate(newest=Max("updated_at"))
+              ["newest"])
+    stamp = f"{newest.timestamp():.6f}" if newest else "0"
+    recent = newest is not None and (now - newest).total_seconds() < SETTLE_SECONDS
+    return f"{stamp}.{int(now.timestamp() // 60)}", recent
+
+
+def unread_notices(*, practice, user, limit=5):
+    return list(StaffNotice.objects.for_practice(practice)
+                .filter(user=user, read_at__isnull=True).order_by("-created_at")[:limit])
+
+
+# --- The team view (managers) ------------------------------------------------
+
+def team_overview(*, practice):
+    """Per team and per person: open, overdue, claimed and waiting items,
+    with each person's capacity and availability. Three queries."""
+    by_team = {team: {"label": label, "open": 0, "overdue": 0, "claimed": 0, "waiting": 0,
+                      "members": []} for team, label in Team.choices}
+    rows = (WorkItem.objects.for_practice(practice).active().values("team")
+            .annotate(open=Count("id", filter=Q(status=Status.OPEN)),
+                      overdue=Count("id", filter=Q(is_overdue=True)),
+                      claimed=Count("id", filter=Q(status=Status.CLAIMED)),
+                      waiting=Count("id", filter=Q(status=Status.WAITING)))
+            .order_by())
+    for row in rows:
+        by_team[row["team"]].update({k: row[k] for k in ("open", "overdue", "claimed",
+                                                          "waiting")})
+    held = {row["owner_id"]: row for row in
+            WorkItem.objects.for_practice(practice).filter(status__in=ACTIVE_STATUSES,
+                                                          owner__isnull=False)
+            .values("owner_id").annotate(held=Count("id"),
+                                         overdue=Count("id", filter=Q(is_overdue=True)))
+            .order_by()}
+    people = []
+    for membership in (Membership.objects.filter(practice=practice, is_active=True)
+                       .select_related("user").order_by("user__name", "user__email")):
+        load = held.get(membership.user_id, {})
+        person = {"membership": membership, "held": load.get("held", 0),
+                  "overdue": load.get("overdue", 0)}
+        people.append(person)
+        if membership.team:
+            by_team[membership.team]["members"].append(person)
+    return by_team, people
+
+
+def oldest_active(*, practice, team=None, owner_id=None, limit=PAGE_SIZE):
+    """The oldest active items first (the team view's list for bulk reassignment)."""
+    items = WorkItem.objects.for_practice(practice).active().with_people() \
+        .order_by("created_at", "id")
+    if team:
+        items = items.filter(team=team)
+    if owner_id:
+        items = items.filter(owner_id=owner_id)
+    return list(items[:limit])

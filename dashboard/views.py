@@ -1,22 +1,106 @@
+"""The shared queue page, its poll, the item side panel and the team view.
+
+The queue page is the staff home. Everything on it that can change lives in
+one fragment (`dashboard/_queue_live.html`: counts, list, paging, version):
+the page includes it, the poll answers it (or 304), and every action answers
+it out-of-band together with the side panel and a screen-reader
+announcement, so after any action every part of the page is right.
+"""
+
+from urllib.parse import urlencode, urlsplit
+
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from vpm.audit.models import AuditEvent
 from vpm.audit.services import audit_record
 from vpm.practices.access import staff_required
+from vpm.practices.models import Team
 from vpm.queue.forms import assignee_choices
+from vpm.queue.rules import allowed_actions
 
-from .selectors import home_items
+from . import selectors
+from .forms import QueueFilterForm
+
+CLOSED_VIEW = "closed"
+
+
+def _page_urls(practice):
+    """URL prefixes the rows need, resolved once per page rather than per row."""
+    slug = practice.slug
+    item_base = reverse("work_item_panel", args=[slug, 0]).removesuffix("0/")
+    patient_base = reverse("patient_list", args=[slug])
+    return {"item_base": item_base, "patient_base": patient_base,
+            "poll_url": reverse("queue_poll", args=[slug]),
+            "queue_url": reverse("staff_home", args=[slug])}
+
+
+def _filters_from(request, query=None):
+    colleagues = assignee_choices(practice=request.practice)
+    form = QueueFilterForm(query if query is not None else request.GET,
+                           practice=request.practice, colleagues=colleagues)
+    return form, form.valid_filters(), colleagues
+
+
+def _query_of_current_page(request) -> QueryDict:
+    """The filters of the page an htmx request came from (HX-Current-URL)."""
+    current = request.headers.get("HX-Current-URL", "")
+    return QueryDict(urlsplit(current).query if current else "")
+
+
+def queue_context(request, *, query=None, oob=False):
+    """Everything the live fragment shows, for the page, the poll and actions."""
+    practice, user, access = request.practice, request.user, request.practice_access
+    form, filters, colleagues = _filters_from(request, query)
+    view = (query if query is not None else request.GET).get("view", "")
+    view = view if view == CLOSED_VIEW else ""
+    if view == CLOSED_VIEW:
+        items, total = selectors.closed_page(practice=practice, user=user, filters=filters)
+    else:
+        items, total = selectors.queue_page(practice=practice, user=user, filters=filters)
+    is_manager = access.is_manager
+    for item in items:
+        item.allowed = allowed_actions(item, user_id=user.pk, is_manager=is_manager)
+    version, _ = selectors.queue_version(practice=practice)
+    page = filters.get("page", 1)
+    counts = selectors.queue_counts(practice=practice, user=user)
+    page_query = urlencode({**{k: v for k, v in filters.items() if k != "page"},
+                            **({"view": view} if view else {})})
+    return {
+        "form": form, "filters": filters, "view": view, "items": items, "total": total,
+        "page_number": page, "has_next": page * selectors.PAGE_SIZE < total,
+        "counts": counts, "page_query": page_query + "&" if page_query else "",
+        "team_counts": [(choice, counts.by_team[choice[0]]) for choice in Team.choices],
+        "staffed_teams": selectors.staffed_teams(practice=practice) if is_manager else None,
+        "colleagues": colleagues, "version": version, "oob": oob,
+        "filter_patient": form.patient, "is_manager": is_manager,
+        **_page_urls(practice),
+    }
 
 
 @never_cache
 @staff_required
 def staff_home(request, practice_slug):
-    membership = request.practice_access.membership
-    mine, team_open = home_items(practice=request.practice, user=request.user,
-                                 team=membership.team)
+    """The queue: every active item of the practice, most urgent first."""
+    context = queue_context(request)
+    if request.practice_access.is_manager:
+        context["notices"] = selectors.unread_notices(practice=request.practice,
+                                                      user=request.user)
     audit_record(request=request, practice=request.practice, action=AuditEvent.Action.VIEW_QUEUE)
-    return render(request, "dashboard/home.html", {
-        "mine": mine, "team_open": team_open, "team_label": membership.get_team_display(),
-        "assignees": assignee_choices(practice=request.practice),
-    })
+    status = 400 if context["form"].errors else 200
+    return render(request, "dashboard/queue.html", context, status=status)
+
+
+@never_cache
+@staff_required
+def queue_poll(request, practice_slug):
+    """htmx polls this every few seconds. Nothing changed: 304 and no body,
+    after one indexed lookup. Something changed: the live fragment, out of band."""
+    version, recent = selectors.queue_version(practice=request.practice)
+    if request.GET.get("v") == version and not recent:
+        return HttpResponse(status=304)
+    context = queue_context(request)
+    audit_record(request=request, practice=request.practice, action=AuditEvent.Action.VIEW_QUEUE)
+    return render(request, "dashboard/_queue_live.html", {**context, "oob": True})

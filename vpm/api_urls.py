@@ -58,6 +58,12 @@ practice_urls = [
          name="api_triage_preview"),
     path("triage-rules/<str:rule_id>/", messaging.RuleDetailView.as_view(),
          name="api_triage_rule"),
+    path("work-items/<int:item_id>/take-over/", queue.WorkItemTakeOverView.as_view(),
+         name="api_work_item_take_over"),
+    path("work-items/<int:item_id>/wait/", queue.WorkItemWaitView.as_view(),
+         name="api_work_item_wait"),
+    path("work-items/<int:item_id>/resume/", queue.WorkItemResumeView.as_view(),
+         name="api_work_item_resume"),
 ]
 
 urlpatterns = [

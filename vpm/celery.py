@@ -32,6 +32,16 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": SWEEP_EXPIRES},
     },
+    # Managers hear of items overdue past the practice's limit (once each);
+    # auto-assignment hands waiting items to people whose capacity freed up.
+    "escalate-overdue-work-items": {
+        "task": "vpm.queue.tasks.escalate_overdue_work_items",
+        "schedule": 60.0,
+    },
+    "auto-assign-work-items": {
+        "task": "vpm.queue.tasks.auto_assign_work_items",
+        "schedule": 60.0,
+    },
     # Picks up messages whose enqueue was lost (broker down at commit) or
     # whose retry time has come, and hands each to a worker. Sending is
     # idempotent, so overlap is safe.

@@ -18,7 +18,6 @@ practice_urls = [
     path("", include("dashboard.urls")),
     path("", include("vpm.patients.urls")),
     path("", include("vpm.practices.urls")),
-    path("", include("vpm.queue.urls")),
     path("", include("vpm.notify.urls")),
     path("", include("messaging.urls")),
     path("", include("vpm.portal.urls")),

@@ -34,6 +34,9 @@ OUR_PATHS = {
     "/api/v1/p/{practice_slug}/triage-rules/",
     "/api/v1/p/{practice_slug}/triage-rules/preview/",
     "/api/v1/p/{practice_slug}/triage-rules/{rule_id}/",
+    "/api/v1/p/{practice_slug}/work-items/{item_id}/take-over/",
+    "/api/v1/p/{practice_slug}/work-items/{item_id}/wait/",
+    "/api/v1/p/{practice_slug}/work-items/{item_id}/resume/",
 }
 
 

@@ -75,7 +75,7 @@ def test_release_from_a_stale_page_does_not_undo_a_reassignment(work_item, staff
     # Alex opened the item while it was theirs; a manager then gave it to Sam.
     stale = work_item_claim(item=work_item, user=staff)
     work_item_assign(item=WorkItem.objects.get(pk=work_item.pk), assignee=colleague,
-                     actor=manager)
+                     actor=manager, is_manager=True)
     with pytest.raises(WorkItemError, match="Already claimed by"):
         work_item_release(item=stale, actor=staff)
     assert WorkItem.objects.get(pk=work_item.pk).owner == colleague

@@ -35,24 +35,7 @@ def _in_future(practice, hours=2):
     return local_form_time(practice, hours=hours)
 
 
-# --- Staff home -------------------------------------------------------------
-
-def test_home_lists_my_items_and_my_teams_unclaimed_items(as_user, practice, staff, colleague,
-                                                          foreign_item):
-    # Given items claimed by me, by a colleague, open for my team and for another team
-    WorkItemFactory(practice=practice, title="Mine", status=Status.CLAIMED, owner=staff)
-    WorkItemFactory(practice=practice, title="Colleague's", status=Status.CLAIMED,
-                    owner=colleague)
-    WorkItemFactory(practice=practice, title="Team open")
-    WorkItemFactory(practice=practice, title="Triage open", team=Team.TRIAGE)
-    # When I open my home page
-    response = as_user(staff).get(reverse("staff_home", args=[practice.slug]))
-    # Then I see mine and my team's open item, nothing else
-    assert [i.title for i in response.context["mine"]] == ["Mine"]
-    assert [i.title for i in response.context["team_open"]] == ["Team open"]
-    for absent in ["Colleague's", "Triage open", "Foreign callback"]:
-        assert absent not in response.text
-
+# --- Staff home (the queue page) -------------------------------------------
 
 def test_home_says_how_late_or_how_soon_each_item_is_due(as_user, practice, staff):
     WorkItemFactory(practice=practice, title="Late", is_overdue=True,
@@ -69,28 +52,25 @@ def test_opening_my_work_is_audited_and_not_cached(as_user, practice, staff, wor
     assert (event.action, event.actor, event.practice) == ("view_queue", staff, practice)
 
 
-def test_home_of_a_member_without_team_says_so(as_user, practice, provider):
-    response = as_user(provider).get(reverse("staff_home", args=[practice.slug]))
-    assert "You are not on a team yet" in response.text
-
-
 # --- Claim ------------------------------------------------------------------
 
 def test_claim_with_htmx_answers_the_updated_row(as_user, staff, work_item):
     response = _act(as_user(staff), work_item, "claim")
     assert response.status_code == 200
-    assert f'id="item-{work_item.pk}"' in response.text and "Alex Staff" in response.text
+    assert f'id="item-{work_item.pk}"' in response.text and "<strong>You</strong>" in response.text
+    assert "You claimed" in response.text and 'hx-swap-oob="true"' in response.text
     assert "Release" in response.text and "<html" not in response.text
     assert no_store(response)
     work_item.refresh_from_db()
     assert (work_item.status, work_item.owner) == (Status.CLAIMED, staff)
 
 
-def test_row_from_htmx_posts_back_to_the_page_not_the_action(as_user, practice, staff,
-                                                           work_item):
+def test_htmx_answer_keeps_the_filters_of_the_page_it_came_from(as_user, practice, staff,
+                                                               work_item):
+    WorkItemFactory(practice=practice, title="Triage item", team=Team.TRIAGE)
     response = _act(as_user(staff), work_item, "claim", None, htmx=True,
-                    HTTP_HX_CURRENT_URL=f"http://testserver/p/{practice.slug}/?x=1")
-    assert f'name="next" value="/p/{practice.slug}/?x=1"' in response.text
+                    HTTP_HX_CURRENT_URL=f"http://testserver/p/{practice.slug}/?team=registration")
+    assert work_item.title in response.text and "Triage item" not in response.text
 
 
 def test_second_claim_is_refused_with_the_owners_name(as_user, staff, colleague, work_item):
@@ -102,7 +82,7 @@ def test_second_claim_is_refused_with_the_owners_name(as_user, staff, colleague,
     # Then Casey is told who has it, and nothing changes
     assert response.status_code == 409
     assert "Already claimed by Alex Staff." in response.text
-    assert 'role="alert"' in response.text
+    assert 'class="flash-error"' in response.text
     assert _unchanged(work_item) == before
 
 
@@ -113,13 +93,23 @@ def test_plain_post_claim_redirects_back_to_next(as_user, practice, staff, work_
     assert WorkItem.objects.get(pk=work_item.pk).owner == staff
 
 
-def test_plain_post_refusal_shows_the_reason_after_the_redirect(as_user, staff, colleague,
-                                                                 work_item):
+def test_plain_post_refusal_answers_409_with_the_reason_on_the_items_page(as_user, staff,
+                                                                         colleague, work_item):
     _act(as_user(staff), work_item, "claim")
-    client = as_user(colleague)
-    response = _act(client, work_item, "claim", htmx=False)
-    assert response.url == reverse("staff_home", args=[work_item.practice.slug])
-    assert "Already claimed by Alex Staff." in client.get(response.url).text
+    response = _act(as_user(colleague), work_item, "claim", htmx=False)
+    assert response.status_code == 409
+    assert "Already claimed by Alex Staff." in response.text
+    assert "Back to the queue" in response.text  # the page keeps its layout
+
+
+def test_refused_assign_without_htmx_answers_400_not_302(as_user, staff, work_item):
+    # Issue 13: this used to redirect (302) instead of the documented 400.
+    before = _unchanged(work_item)
+    response = _act(as_user(staff), work_item, "assign", {"assignee": "abc"}, htmx=False)
+    assert response.status_code == 400
+    assert "Choose someone" in response.text
+    assert 'id="panel-error"' in response.text and 'aria-invalid="true"' in response.text
+    assert _unchanged(work_item) == before
 
 
 def test_next_pointing_off_site_is_ignored(as_user, practice, staff, work_item):
@@ -149,7 +139,7 @@ def test_release_by_another_staff_member_is_refused(as_user, staff, colleague, w
     before = _unchanged(work_item)
     response = _act(as_user(colleague), work_item, "release")
     assert response.status_code == 409
-    assert "Only the owner or a manager can release this item." in response.text
+    assert "Only Alex Staff or a manager can release this item." in response.text
     assert _unchanged(work_item) == before
 
 
@@ -231,9 +221,11 @@ def test_close_without_a_usable_outcome_is_refused(as_user, staff, work_item, ou
     client = as_user(staff)
     _act(client, work_item, "claim")
     before = _unchanged(work_item)
-    response = _act(client, work_item, "close", {"outcome": outcome})
+    response = _act(client, work_item, "close", {"outcome": outcome, "panel_item": work_item.pk})
     assert response.status_code == 400
-    assert 'class="error" role="alert"' in response.text
+    assert 'class="error" role="alert" id="panel-error"' in response.text
+    assert f'id="outcome-{work_item.pk}" name="outcome"' in response.text
+    assert 'aria-invalid="true"' in response.text
     assert _unchanged(work_item) == before
 
 

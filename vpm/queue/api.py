@@ -69,6 +69,8 @@ class WorkItemOutput(serializers.Serializer):
     due_at = serializers.DateTimeField()
     is_overdue = serializers.BooleanField()
     snoozed_until = serializers.DateTimeField(allow_null=True)
+    waiting_reason = serializers.CharField()
+    waiting_since = serializers.DateTimeField(allow_null=True)
     outcome = serializers.CharField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -82,7 +84,7 @@ class WorkItemListQuery(QueryInput):
     team = choice_field(Team.choices, required=False)
     kind = choice_field(Kind.choices, required=False)
     status = choice_field(Status.choices, required=False,
-                          help_text="Without it, the active items (open, claimed, snoozed).")
+                          help_text="Without it, the active items (open, claimed, snoozed, waiting).")
     urgency = choice_field(URGENCY_CHOICES, required=False)
     owner = StrictCharField(required=False, max_length=20,
                                   help_text='"me", or the id of a user.')
@@ -141,7 +143,7 @@ class WorkItemListView(PracticeAPIView):
         if status is None or status in ACTIVE_STATUSES:
             items = WorkItem.objects.for_queue(practice)
         else:  # closed items are not in the queue; list them in the queue's order
-            items = (WorkItem.objects.for_practice(practice).select_related("patient", "owner")
+            items = (WorkItem.objects.for_practice(practice).with_people()
                      .order_by("urgency", "due_at", "id"))
         if status is not None:
             items = items.filter(status=status)
@@ -222,7 +224,8 @@ class WorkItemAssignView(WorkItemView):
         item = self.get_object()
         with conflict_on(services.WorkItemError):
             item = services.work_item_assign(item=item, assignee=data["assignee"],
-                                             actor=request.user)
+                                             actor=request.user,
+                                             is_manager=self.access.is_manager)
         return Response(WorkItemOutput(item).data)
 
 
@@ -235,7 +238,8 @@ class WorkItemSnoozeView(WorkItemView):
         item = self.get_object()
         with conflict_on(services.WorkItemError):
             item = services.work_item_snooze(item=item, actor=request.user, until=data["until"],
-                                             reason=data["reason"])
+                                             reason=data["reason"],
+                                             is_manager=self.access.is_manager)
         return Response(WorkItemOutput(item).data)
 
 
@@ -248,5 +252,53 @@ class WorkItemCloseView(WorkItemView):
         item = self.get_object()
         with conflict_on(services.WorkItemError):
             item = services.work_item_close(item=item, actor=request.user,
-                                            outcome=data["outcome"], cancelled=data["cancelled"])
+                                            outcome=data["outcome"], cancelled=data["cancelled"],
+                                            is_manager=self.access.is_manager)
+        return Response(WorkItemOutput(item).data)
+
+
+class ReasonInput(StrictInput):
+    reason = StrictCharField(max_length=200, help_text="Why; recorded in the item's history.")
+
+
+class WorkItemTakeOverView(WorkItemView):
+    @extend_schema(summary="Take over a colleague's item, saying why", request=ReasonInput,
+                   responses={200: WorkItemOutput, **ACTION_RESPONSES})
+    def post(self, request, practice_slug, item_id):
+        """A colleague's claimed, snoozed or waiting item becomes yours; the reason and the
+        previous owner are recorded as a `taken_over` event. Closing, snoozing or putting on
+        hold a colleague's item is refused (409) for everyone but its owner and managers."""
+        data = self.validated_body(ReasonInput)
+        item = self.get_object()
+        with conflict_on(services.WorkItemError):
+            item = services.work_item_take_over(item=item, actor=request.user,
+                                                reason=data["reason"])
+        return Response(WorkItemOutput(item).data)
+
+
+class WorkItemWaitView(WorkItemView):
+    @extend_schema(summary="Wait on the patient: the response clock pauses", request=ReasonInput,
+                   responses={200: WorkItemOutput, **ACTION_RESPONSES})
+    def post(self, request, practice_slug, item_id):
+        """An open or claimed item becomes `waiting`; its due time stops counting until the
+        patient answers or someone resumes it."""
+        data = self.validated_body(ReasonInput)
+        item = self.get_object()
+        with conflict_on(services.WorkItemError):
+            item = services.work_item_wait_on_patient(item=item, actor=request.user,
+                                                      reason=data["reason"],
+                                                      is_manager=self.access.is_manager)
+        return Response(WorkItemOutput(item).data)
+
+
+class WorkItemResumeView(WorkItemView):
+    @extend_schema(summary="Resume an item that waited on the patient", request=None,
+                   responses={200: WorkItemOutput, **ACTION_RESPONSES})
+    def post(self, request, practice_slug, item_id):
+        """The item is due the time it had left when it was put on hold, counted from now."""
+        self.validated_body(NoInput)
+        item = self.get_object()
+        with conflict_on(services.WorkItemError):
+            item = services.work_item_resume(item=item, actor=request.user,
+                                             is_manager=self.access.is_manager)
         return Response(WorkItemOutput(item).data)

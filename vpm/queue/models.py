@@ -49,11 +49,19 @@ class WorkItemQuerySet(TenantQuerySet):
     def active(self):
         return self.filter(status__in=ACTIVE_STATUSES)
 
+    def with_people(self):
+        """Items with just the patient's and owner's names: a list never loads
+        a password hash or a patient's private columns it does not show."""
+        return self.select_related("patient", "owner").only(
+            *(f.name for f in WorkItem._meta.concrete_fields),
+            "patient__id", "patient__first_name", "patient__last_name",
+            "owner__id", "owner__name", "owner__email",
+        )
+
     def for_queue(self, practice):
         """The shared queue: most urgent first, then the earliest due."""
         return (
-            self.for_practice(practice).active()
-            .select_related("patient", "owner")
+            self.for_practice(practice).active().with_people()
             .order_by("urgency", "due_at", "id")
         )
 
@@ -136,6 +144,16 @@ class WorkItem(TenantModel):
                          name="work_item_overdue_sweep_idx"),
             models.Index(fields=["snoozed_until"], condition=Q(status="snoozed"),
                          name="work_item_snooze_sweep_idx"),
+            models.Index(fields=["due_at"], condition=Q(status__in=("open", "claimed"),
+                                                        is_overdue=True,
+                                                        escalated_at__isnull=True),
+                         name="work_item_escalate_sweep_idx"),
+            # Closed items of the last 30 days, newest first.
+            models.Index(fields=["practice", "-closed_at"],
+                         condition=Q(status__in=("done", "cancelled")),
+                         name="work_item_closed_idx"),
+            # The queue page's poll: the newest change in a practice, one index entry.
+            models.Index(fields=["practice", "updated_at"], name="work_item_changed_idx"),
             models.Index(fields=["practice", "patient", "-created_at"],
                          name="work_item_patient_idx"),
         ]

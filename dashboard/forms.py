@@ -1,0 +1,137 @@
+from django import forms
+
+from vpm.patients.models import Patient
+from vpm.practices.models import Team
+from vpm.queue.models import Kind, Urgency
+
+URGENCY_BY_NAME = {urgency.name.lower(): urgency.value for urgency in Urgency}
+OWNER_CHOICES = [("", "Anyone"), ("me", "Me"), ("unassigned", "Nobody yet")]
+OVERDUE_CHOICES = [("", "Any time"), ("yes", "Overdue only"),
+                   ("escalated", "Escalated to managers")]
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters, read from the URL (so a view can be bookmarked and shared).
+
+    Every value is checked against this practice: a colleague must be on its
+    staff, a patient must be its patient. A bad value is reported next to its
+    field and that filter is not applied.
+    """
+
+    team = forms.ChoiceField(choices=[("", "Every team"), *Team.choices], required=False)
+    owner = forms.ChoiceField(choices=OWNER_CHOICES, required=False, label="Owner")
+    kind = forms.ChoiceField(choices=[("", "Every kind"), *Kind.choices], required=False)
+    urgency = forms.ChoiceField(choices=[("", "Any urgency"),
+                                         *((name, Urgency(value).label)
+                                           for name, value in URGENCY_BY_NAME.items())],
+                                required=False)
+    overdue = forms.ChoiceField(choices=OVERDUE_CHOICES, required=False, label="Due")
+    patient = forms.UUIDField(required=False, widget=forms.HiddenInput,
+                              error_messages={"invalid": "That patient link is not valid."})
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000,
+                              widget=forms.HiddenInput,
+                              error_messages={"invalid": "Page numbers are whole numbers."})
+
+    def __init__(self, data, *, practice, colleagues):
+        super().__init__(data)
+        self.practice = practice
+        self.fields["owner"].choices = OWNER_CHOICES + [(str(pk), name)
+                                                        for pk, name in colleagues]
+        self.patient = None
+
+    def clean_patient(self):
+        patient_id = self.cleaned_data["patient"]
+        if patient_id is None:
+            return None
+        self.patient = (Patient.objects.for_practice(self.practice).filter(pk=patient_id)
+                        .only("id", "first_name", "last_name").first())
+        if self.patient is None:
+            raise forms.ValidationError("No such patient in this practice.")
+        return patient_id
+
+    def valid_filters(self) -> dict:
+        """The filters that passed their checks (the others are left out)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items()
+                if name not in self.errors and value not in ("", None)}
+
+
+class BulkReassignForm(forms.Form):
+    items = forms.TypedMultipleChoiceField(coerce=int, choices=(), label="Items",
+                                           error_messages={
+                                               "required": "Tick at least one item to move.",
+                                               "invalid_choice": "One of those items is no "
+                                                                 "longer in the list; reload."})
+
+    def __init__(self, *args, item_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(pk, pk) for pk in item_ids]
+
+
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(min_value=0, max_value=200, label="Capacity",
+                                  error_messages={"required": "Enter how many items at most.",
+                                                  "invalid": "Enter a whole number.",
+                                                  "min_value": "Enter 0 or more.",
+                                                  "max_value": "Enter at most 200."})
+    is_available = forms.BooleanField(required=False, label="Available for new work")
+
+
+class ClosedDayForm(forms.Form):
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
+                           error_messages={"required": "Choose the date the practice is closed.",
+                                           "invalid": "Enter a date, e.g. 2026-12-25."})
+    reason = forms.CharField(max_length=120, required=False, label="Reason (optional)")
+
+    def clean_date(self):
+        from datetime import timedelta
+
+        from vpm.validators import check_date_bounds
+
+        day = self.cleaned_data["date"]
+        check_date_bounds(day, max_past=timedelta(days=366), max_future=timedelta(days=3 * 366))
+        return day
+
+
+class SlaSettingsForm(forms.Form):
+    """One minutes field and one "business hours" box per kind and urgency,
+    plus the escalation limit. Fields are named t_<kind>_<urgency> and
+    b_<kind>_<urgency>."""
+
+    escalate_after_minutes = forms.IntegerField(
+        min_value=1, max_value=30 * 24 * 60, label="Tell managers when an item is overdue by "
+                                                   "more than (minutes)",
+        error_messages={"required": "Enter a number of minutes.", "invalid": "Enter a whole "
+                        "number of minutes.", "min_value": "Enter at least 1 minute.",
+                        "max_value": "Enter at most 43200 minutes (30 days)."})
+
+    def __init__(self, *args, targets, **kwargs):
+        from vpm.queue.sla import MAX_MINUTES
+
+        super().__init__(*args, **kwargs)
+        self.cells = []
+        for (kind, urgency), target in targets.items():
+            minutes_name, hours_name = f"t_{kind}_{urgency}", f"b_{kind}_{urgency}"
+            self.fields[minutes_name] = forms.IntegerField(
+                min_value=1, max_value=MAX_MINUTES, initial=target.minutes,
+                label=f"{Kind(kind).label}, {Urgency(urgency).label}: minutes",
+                error_messages={"required": "Enter minutes.", "invalid": "Whole minutes.",
+                                "min_value": "At least 1.",
+                                "max_value": f"At most {MAX_MINUTES}."})
+            self.fields[hours_name] = forms.BooleanField(
+                required=False, initial=target.business_hours,
+                label=f"{Kind(kind).label}, {Urgency(urgency).label}: count business hours only")
+            self.cells.append((kind, urgency, minutes_name, hours_name))
+
+    def targets(self):
+        from vpm.queue.sla import Target
+
+        return {(kind, urgency): Target(self.cleaned_data[m], self.cleaned_data[h])
+                for kind, urgency, m, h in self.cells}
+
+    def rows(self):
+        """Kinds down, urgencies across, for the template."""
+        by_kind = {}
+        for kind, _urgency, minutes_name, hours_name in self.cells:
+            by_kind.setdefault(kind, []).append((self[minutes_name], self[hours_name]))
+        return [(Kind(kind).label, cells) for kind, cells in by_kind.items()]

@@ -1,0 +1,355 @@
+"""The queue page: every active item, filters in the URL, counts, the poll,
+the side panel, closed items; isolation, roles, audit and bad input."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    ContactAttemptFactory,
+    PatientFactory,
+    WorkItemFactory,
+    staff_user,
+)
+from vpm.audit.models import AuditEvent
+from vpm.practices.models import Role, Team
+from vpm.queue.models import Kind, Status, Urgency, WorkItem
+
+from .helpers import no_store
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _queue(client, practice, **params):
+    return client.get(reverse("staff_home", args=[practice.slug]), params)
+
+
+def _titles(response):
+    return [item.title for item in response.context["items"]]
+
+
+def _settled(*items):
+    """As if the items had last changed a minute ago (outside the poll's settle window)."""
+    WorkItem.objects.filter(pk__in=[i.pk for i in items]).update(
+        updated_at=timezone.now() - timedelta(minutes=1))
+
+
+def test_every_active_item_of_every_team_most_urgent_then_earliest_due(as_user, practice,
+                                                                       staff, foreign_item):
+    now = timezone.now()
+    WorkItemFactory(practice=practice, title="Routine soon", due_at=now + timedelta(hours=1))
+    WorkItemFactory(practice=practice, title="Urgent later", urgency=Urgency.URGENT,
+                    team=Team.TRIAGE, due_at=now + timedelta(hours=5))
+    WorkItemFactory(practice=practice, title="Urgent sooner", urgency=Urgency.URGENT,
+                    team=Team.RECORDS, due_at=now + timedelta(hours=2))
+    WorkItemFactory(practice=practice, title="Emergency", urgency=Urgency.EMERGENCY,
+                    team=Team.TELEHEALTH, due_at=now + timedelta(hours=9))
+    WorkItemFactory(practice=practice, title="Done", status=Status.DONE)
+    response = _queue(as_user(staff), practice)
+    assert _titles(response) == ["Emergency", "Urgent sooner", "Urgent later", "Routine soon"]
+    assert "Foreign callback" not in response.text and "Done" not in _titles(response)
+    assert no_store(response)
+
+
+def test_a_manager_without_a_team_sees_the_whole_queue(as_user, practice, manager):
+    WorkItemFactory(practice=practice, title="Records job", team=Team.RECORDS)
+    assert _titles(_queue(as_user(manager), practice)) == ["Records job"]
+
+
+@pytest.mark.parametrize("params,expected", [
+    ({"team": "triage"}, ["Triage, mine"]),
+    ({"owner": "me"}, ["Triage, mine"]),
+    ({"owner": "unassigned"}, ["Open urgent", "Open overdue"]),
+    ({"owner": "colleague"}, ["Colleague's"]),
+    ({"kind": "records_request"}, ["Colleague's"]),
+    ({"urgency": "urgent"}, ["Open urgent"]),
+    ({"overdue": "yes"}, ["Open overdue"]),
+    ({"patient": "maria"}, ["Open overdue"]),
+    ({"team": "registration", "owner": "unassigned", "urgency": "routine"}, ["Open overdue"]),
+])
+def test_filters_live_in_the_url(as_user, practice, staff, colleague, patient, params,
+                                 expected):
+    WorkItemFactory(practice=practice, title="Triage, mine", team=Team.TRIAGE,
+                    status=Status.CLAIMED, owner=staff)
+    WorkItemFactory(practice=practice, title="Colleague's", kind=Kind.RECORDS_REQUEST,
+                    team=Team.RECORDS, status=Status.CLAIMED, owner=colleague)
+    WorkItemFactory(practice=practice, title="Open urgent", urgency=Urgency.URGENT)
+    WorkItemFactory(practice=practice, title="Open overdue", is_overdue=True, patient=patient,
+                    due_at=timezone.now() - timedelta(hours=1))
+    values = {"colleague": str(colleague.pk), "maria": str(patient.pk)}
+    query = {key: values.get(value, value) for key, value in params.items()}
+    response = _queue(as_user(staff), practice, **query)
+    assert response.status_code == 200
+    assert _titles(response) == expected
+    assert response.context["total"] == len(expected)
+
+
+def test_counts_per_team_and_urgency_never_include_another_practice(as_user, practice, staff,
+                                                                    other_practice):
+    WorkItemFactory(practice=practice, team=Team.TRIAGE, urgency=Urgency.URGENT)
+    WorkItemFactory(practice=practice, team=Team.TRIAGE, status=Status.CLAIMED, owner=staff)
+    WorkItemFactory(practice=practice, team=Team.RECORDS, is_overdue=True)
+    WorkItemFactory.create_batch(5, practice=other_practice, team=Team.TRIAGE, is_overdue=True,
+                                 urgency=Urgency.URGENT)
+    counts = _queue(as_user(staff), practice).context["counts"]
+    assert (counts.total, counts.overdue, counts.mine, counts.unassigned) == (3, 1, 1, 2)
+    assert counts.by_team["triage"] == 2 and counts.by_team["records"] == 1
+    assert counts.by_urgency == {"emergency": 0, "urgent": 1, "routine": 2}
+
+
+def test_owner_filter_offers_only_this_practices_staff(as_user, practice, staff, colleague,
+                                                       outsider):
+    response = _queue(as_user(staff), practice)
+    options = dict(response.context["form"].fields["owner"].choices)
+    assert str(colleague.pk) in options and str(outsider.pk) not in options
+    assert "Olly Outsider" not in response.text
+
+
+@pytest.mark.parametrize("params,message", [
+    ({"team": "nope"}, "Select a valid choice"),
+    ({"owner": "outsider"}, "Select a valid choice"),
+    ({"owner": "99999999999999999999"}, "Select a valid choice"),
+    ({"kind": "<script>"}, "Select a valid choice"),
+    ({"urgency": "0"}, "Select a valid choice"),
+    ({"overdue": "maybe"}, "Select a valid choice"),
+    ({"patient": "not-a-uuid"}, "That patient link is not valid."),
+    ({"patient": "foreign"}, "No such patient in this practice."),
+    ({"page": "abc"}, "Page numbers are whole numbers."),
+    ({"page": "0"}, "greater than or equal to 1"),
+    ({"page": "99999999999"}, "less than or equal to 10000"),
+])
+def test_bad_filter_values_are_explained_and_never_applied(as_user, practice, staff, outsider,
+                                                           foreign_patient, params, message):
+    WorkItemFactory(practice=practice, title="Still listed")
+    values = {"outsider": str(outsider.pk), "foreign": str(foreign_patient.pk)}
+    query = {key: values.get(value, value) for key, value in params.items()}
+    response = _queue(as_user(staff), practice, **query)
+    assert response.status_code == 400
+    assert message in response.text
+    assert _titles(response) == ["Still listed"]
+    assert "Felix" not in response.text
+
+
+def test_unstaffed_team_items_are_flagged_for_managers(as_user, practice, manager, staff):
+    WorkItemFactory(practice=practice, title="Records job", team=Team.RECORDS)
+    WorkItemFactory(practice=practice, title="Registration job", team=Team.REGISTRATION)
+    text = _queue(as_user(manager), practice).text
+    assert text.count("No one on this team") == 1
+    assert "No one on this team" not in _queue(as_user(staff), practice).text
+
+
+def test_page_renders_csrf_urls_and_assignee_menu_once_not_per_row(as_user, practice, staff,
+                                                                   colleague):
+    for n in range(30):
+        WorkItemFactory(practice=practice, title=f"Item {n}")
+    text = _queue(as_user(staff), practice).text
+    assert text.count("csrfmiddlewaretoken") <= 3  # availability, row actions, sign out
+    assert text.count(f'<option value="{colleague.pk}"') == 1  # the owner filter only
+    assert text.count('form="queue-act"') == 30
+
+
+def test_staff_pages_never_load_django_htmx_debug_script(as_user, practice, staff, settings):
+    # In DEBUG that script replaced the whole page with a 400 answer's row.
+    settings.DEBUG = True
+    text = _queue(as_user(staff), practice).text
+    assert "django-htmx.js" not in text and "htmx-2.min.js" in text
+
+
+# --- The poll ----------------------------------------------------------------
+
+def _poll(client, practice, version="", **params):
+    return client.get(reverse("queue_poll", args=[practice.slug]), {"v": version, **params},
+                      **HTMX)
+
+
+def test_poll_answers_304_when_nothing_changed_and_the_fragment_when_something_did(
+        as_user, practice, staff, colleague):
+    item = WorkItemFactory(practice=practice, title="Call back")
+    _settled(item)
+    client = as_user(staff)
+    version = _queue(client, practice).context["version"]
+    events = AuditEvent.objects.count()
+    nothing = _poll(client, practice, version)
+    assert nothing.status_code == 304 and nothing.content == b""
+    assert AuditEvent.objects.count() == events  # nothing shown, nothing to audit
+
+    from vpm.queue.services import work_item_claim
+    work_item_claim(item=item, user=colleague)
+    changed = _poll(client, practice, version)
+    assert changed.status_code == 200
+    assert 'id="queue-live"' in changed.text and 'hx-swap-oob="true"' in changed.text
+    assert "Casey Colleague" in changed.text
+    assert AuditEvent.objects.count() == events + 1
+
+
+def test_poll_is_not_woken_by_another_practice(as_user, practice, staff, other_practice):
+    _settled(WorkItemFactory(practice=practice))
+    client = as_user(staff)
+    version = _queue(client, practice).context["version"]
+    WorkItemFactory(practice=other_practice, title="Elsewhere")
+    response = _poll(client, practice, version)
+    assert response.status_code == 304
+
+
+def test_poll_keeps_the_pages_filters(as_user, practice, staff):
+    WorkItemFactory(practice=practice, title="Triage job", team=Team.TRIAGE)
+    WorkItemFactory(practice=practice, title="Records job", team=Team.RECORDS)
+    response = _poll(as_user(staff), practice, "stale", team="triage")
+    assert "Triage job" in response.text and "Records job" not in response.text
+
+
+def test_poll_answers_in_full_while_a_change_is_settling(as_user, practice, staff):
+    WorkItemFactory(practice=practice)  # changed just now
+    client = as_user(staff)
+    version = _queue(client, practice).context["version"]
+    assert _poll(client, practice, version).status_code == 200
+
+
+# --- Actions update every part of the page ------------------------------------
+
+def _post(client, item, action, data=None, current="", **headers):
+    url = reverse(f"work_item_{action}", args=[item.practice.slug, item.pk])
+    current_url = f"http://testserver/p/{item.practice.slug}/{current}"
+    return client.post(url, data or {}, HTTP_HX_CURRENT_URL=current_url, **HTMX, **headers)
+
+
+def test_claim_updates_the_mine_count_and_announces_it(as_user, practice, staff, work_item):
+    response = _post(as_user(staff), work_item, "claim")
+    assert re.search(r'id="count-mine">1<', response.text)
+    assert 'id="queue-announce" hx-swap-oob="innerHTML"' in response.text
+    assert "You claimed" in response.text
+
+
+def test_closed_item_leaves_the_list_and_the_panel_says_so(as_user, practice, staff, work_item):
+    client = as_user(staff)
+    _post(client, work_item, "claim")
+    response = _post(client, work_item, "close", {"outcome": "Rebooked",
+                                                  "panel_item": work_item.pk})
+    assert response.status_code == 200
+    assert f'id="item-{work_item.pk}"' not in response.text  # gone from the list
+    assert 'id="side-panel"' in response.text and "Closed “" in response.text
+    assert "Done" in response.text  # the panel shows the item's new status
+
+
+def test_release_of_an_already_released_item_says_so(as_user, staff, work_item):
+    response = _post(as_user(staff), work_item, "release")
+    assert response.status_code == 409
+    assert "already back in the queue" in response.text
+    assert "Only the owner" not in response.text
+
+
+def test_page_offers_take_over_not_close_for_a_colleagues_item(as_user, practice, staff,
+                                                               colleague, work_item):
+    from vpm.queue.services import work_item_claim
+    work_item_claim(item=work_item, user=colleague)
+    panel = as_user(staff).get(reverse("work_item_panel", args=[practice.slug, work_item.pk]),
+                               **HTMX).text
+    assert "Take over" in panel and "Close item" not in panel and "Snooze" not in panel
+    row = _queue(as_user(staff), practice).text
+    assert "Take over" in row and f'{work_item.pk}/release/' not in row
+
+
+def test_take_over_through_the_page_records_the_reason(as_user, practice, staff, colleague,
+                                                       work_item):
+    from vpm.queue.services import work_item_claim
+    work_item_claim(item=work_item, user=colleague)
+    refused = _post(as_user(staff), work_item, "take_over", {"reason": " ", "panel_item":
+                                                             work_item.pk})
+    assert refused.status_code == 400 and "Say why" in refused.text
+    response = _post(as_user(staff), work_item, "take_over", {"reason": "Patient on the line"})
+    assert response.status_code == 200
+    assert WorkItem.objects.get(pk=work_item.pk).owner == staff
+    assert work_item.events.last().note == "From Casey Colleague: Patient on the line"
+
+
+def test_wait_on_the_patient_and_resume_from_the_page(as_user, practice, staff, work_item):
+    client = as_user(staff)
+    response = _post(client, work_item, "wait", {"reason": "Asked for a photo"})
+    assert response.status_code == 200 and "Clock paused" in response.text
+    assert WorkItem.objects.get(pk=work_item.pk).status == Status.WAITING
+    response = _post(client, work_item, "resume")
+    assert response.status_code == 200 and "running again" in response.text
+
+
+def test_verify_email_item_says_plainly_that_closing_only_records(as_user, practice, staff,
+                                                                  patient):
+    item = WorkItemFactory(practice=practice, patient=patient, kind=Kind.UNVERIFIED_CHANNEL,
+                           title="Verify email before the visit")
+    panel = as_user(staff).get(reverse("work_item_panel", args=[practice.slug, item.pk]),
+                               **HTMX).text
+    assert "does <strong>not</strong> mark the address verified" in panel
+
+
+# --- The side panel -----------------------------------------------------------
+
+def test_panel_shows_history_source_and_contact_log_and_audits_it(as_user, practice, staff,
+                                                                  patient, work_item):
+    ContactAttemptFactory(patient=patient, practice=practice, note="Left voicemail re card")
+    from vpm.queue.services import work_item_claim
+    work_item_claim(item=work_item, user=staff)
+    response = as_user(staff).get(reverse("work_item_panel", args=[practice.slug, work_item.pk]))
+    assert response.status_code == 200 and no_store(response)
+    assert "Claimed by Alex Staff" in response.text
+    assert "Left voicemail re card" in response.text
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW_CONTACT_LOG)
+    assert (event.patient, event.actor, event.object_id) == (patient, staff, str(work_item.pk))
+
+
+def test_panel_of_another_practices_item_is_404(as_user, practice, staff, foreign_item):
+    url = reverse("work_item_panel", args=[practice.slug, foreign_item.pk])
+    assert as_user(staff).get(url).status_code == 404
+
+
+# --- Closed items ---------------------------------------------------------------
+
+def test_closed_items_of_the_last_30_days_with_their_outcome(as_user, practice, staff):
+    now = timezone.now()
+    WorkItemFactory(practice=practice, title="Closed last week", status=Status.DONE,
+                    outcome="Rebooked for Tuesday", closed_at=now - timedelta(days=7))
+    WorkItemFactory(practice=practice, title="Closed long ago", status=Status.DONE,
+                    outcome="x", closed_at=now - timedelta(days=31))
+    WorkItemFactory(practice=practice, title="Still open")
+    response = _queue(as_user(staff), practice, view="closed")
+    assert _titles(response) == ["Closed last week"]
+    assert "Rebooked for Tuesday" in response.text
+
+
+# --- Fixed number of queries ----------------------------------------------------
+
+@pytest.mark.parametrize("rows", [5, 60])
+@pytest.mark.parametrize("who", ["staff", "manager"])
+@pytest.mark.parametrize("params", [{}, {"team": "registration", "owner": "unassigned"},
+                                    {"view": "closed"}])
+def test_queue_queries_do_not_grow(request, as_user, practice, patient, rows, who, params,
+                                   django_assert_max_num_queries):
+    user = request.getfixturevalue(who)
+    for n in range(rows):
+        other = staff_user(practice, name=f"Person {n}") if n % 10 == 0 else user
+        WorkItemFactory(practice=practice, patient=patient, status=Status.CLAIMED, owner=other)
+        WorkItemFactory(practice=practice, patient=PatientFactory(practice=practice))
+        WorkItemFactory(practice=practice, status=Status.DONE, outcome="x",
+                        closed_at=timezone.now())
+    client = as_user(user)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("staff_home", args=[practice.slug]), params)
+    assert response.status_code == 200
+    assert len(response.context["items"]) == min(rows * (1 if params else 2), 50)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("queue_poll", args=[practice.slug]), params,
+                          **HTMX).status_code == 200
+
+
+def test_manager_pages_refuse_staff(as_user, practice, staff, provider):
+    for user in (staff, provider):
+        for name in ("queue_teams", "queue_settings", "queue_closed_days"):
+            assert as_user(user).get(reverse(name, args=[practice.slug])).status_code == 403
+
+
+def test_role_matrix_provider_sees_queue(as_user, practice, provider):
+    user = staff_user(practice, role=Role.PROVIDER, team="", name="Dr. Two")
+    assert _queue(as_user(user), practice).status_code == 200
+    assert _queue(as_user(provider), practice).status_code == 200
