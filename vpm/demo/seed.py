@@ -72,8 +72,18 @@ def seed_demo() -> list[DemoLogin]:
         logins += _seed_staff(practice)
         patient_user = _seed_patients(practice)
         logins.append(DemoLogin(slug, patient_user.email, "patient", None))
+        logins += _seed_portal_accounts(practice)
         _seed_work_items(practice)
     return logins
+
+
+def _seed_portal_accounts(practice):
+    """Portal accounts for the first two patients (vpm.demo.portal_seed); list the second."""
+    from .portal_seed import seed_portal
+
+    first_two = list(Patient.objects.for_practice(practice).order_by("mrn")[:2])
+    return [DemoLogin(practice.slug, patient.user.email, "patient", None)
+            for patient in seed_portal(practice, first_two, _user)[1:]]
 
 
 def _user(email, name):

@@ -93,7 +93,8 @@ def contact_verification_open(*, patient, kind):
     """The patient's latest verification of `kind` still waiting for its code, or None."""
     return (ContactVerification.objects.for_practice(patient.practice)
             .filter(patient=patient, kind=kind, confirmed_at__isnull=True,
-                    superseded_at__isnull=True, expires_at__gt=timezone.now())
+                    superseded_at__isnull=True, expires_at__gt=timezone.now(),
+                    failed_tries__lt=MAX_CODE_TRIES)
             .order_by("-created_at").first())
 
 

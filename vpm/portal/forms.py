@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 OLDEST_YEAR = 1900
 
 
-class DateOfBirthForm(forms.Form):
+class PortalForm(forms.Form):
+    """Labels without a trailing colon, as GOV.UK writes them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class DateOfBirthForm(PortalForm):
     """The GOV.UK date pattern: day, month and year in three boxes.
 
     All errors of the date land on `day` (the first box), so the summary link
@@ -60,12 +68,12 @@ class DateOfBirthForm(forms.Form):
         return cleaned
 
 
-class LanguageForm(forms.Form):
+class LanguageForm(PortalForm):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(max_length=500, required=False)
 
 
-class SignInForm(forms.Form):
+class SignInForm(PortalForm):
     login = forms.CharField(label=_("Email or mobile number"), max_length=254,
                             error_messages={"required": _("Enter your email or mobile number."),
                                             "max_length": _("That is too long. Check it.")},
@@ -76,7 +84,7 @@ class SignInForm(forms.Form):
                                                                  "current-password"}))
 
 
-class ResetRequestForm(forms.Form):
+class ResetRequestForm(PortalForm):
     login = forms.CharField(label=_("Email or mobile number"), max_length=254,
                             error_messages={"required": _("Enter your email or mobile number."),
                                             "max_length": _("That is too long. Check it.")},
@@ -86,7 +94,7 @@ class ResetRequestForm(forms.Form):
 PASSWORD_HINT = _("Use 10 or more letters, numbers or signs. Do not use a common word.")
 
 
-class NewPasswordForm(forms.Form):
+class NewPasswordForm(PortalForm):
     """A new password, typed twice, checked by the project's password rules."""
 
     password1 = forms.CharField(label=_("New password"), max_length=128, strip=False,
@@ -135,7 +143,7 @@ class ChangePasswordForm(NewPasswordForm):
         return self.cleaned_data["current"]
 
 
-class ContactChangeForm(forms.Form):
+class ContactChangeForm(PortalForm):
     """A new email or mobile number, checked with a real parser before anything is sent."""
 
     value = forms.CharField(max_length=254, error_messages={
@@ -165,7 +173,7 @@ class ContactChangeForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
 
 
-class CodeForm(forms.Form):
+class CodeForm(PortalForm):
     code = forms.CharField(label=_("Code"), max_length=6, min_length=6,
                            help_text=_("It has 6 numbers."),
                            error_messages={"required": _("Enter the code we sent you."),
@@ -181,7 +189,7 @@ class CodeForm(forms.Form):
         return code
 
 
-class ChannelForm(forms.Form):
+class ChannelForm(PortalForm):
     channel = forms.ChoiceField(
         label=_("How should we reach you?"), widget=forms.RadioSelect,
         choices=[("sms", _("Text message")), ("email", _("Email")), ("phone", _("Phone call"))],
@@ -202,7 +210,7 @@ class ChannelForm(forms.Form):
         return channel
 
 
-class InviteForm(forms.Form):
+class InviteForm(PortalForm):
     """Staff: which of the patient's contacts the invitation goes to."""
 
     kind = forms.ChoiceField(choices=[("email", "Email"), ("phone", "Mobile")])

@@ -6,10 +6,10 @@ from django.utils.dateformat import format as date_format
 
 register = template.Library()
 
-# (date, time) per language; the practice's zone is active on every portal page.
+# (date, date this year, time) per language; the practice's zone is active on portal pages.
 _FORMATS = {
-    "en": ("l, F j, Y", "g:i A"),
-    "es": (r"l j \d\e F \d\e Y", "H:i"),
+    "en": ("l, F j, Y", "l, F j", "g:i A"),
+    "es": (r"l j \d\e F \d\e Y", r"l j \d\e F", "H:i"),
 }
 
 
@@ -17,14 +17,21 @@ def _formats():
     return _FORMATS.get(translation.get_language() or "en", _FORMATS["en"])
 
 
+def _day(value):
+    """The date, with its year unless it is this year."""
+    with_year, this_year, _time = _formats()
+    return date_format(value, this_year if value.year == timezone.localdate().year
+                       else with_year)
+
+
 @register.filter
 def portal_date(value):
-    """'Tuesday, June 2, 2026' / 'martes 2 de junio de 2026'."""
+    """'Tuesday, June 2, 2026' / 'martes 2 de junio de 2026' (no year if it is this year)."""
     if not value:
         return ""
     if hasattr(value, "hour"):
         value = timezone.localtime(value)
-    return date_format(value, _formats()[0])
+    return _day(value)
 
 
 @register.filter
@@ -33,5 +40,16 @@ def portal_when(value):
     if not value:
         return ""
     local = timezone.localtime(value)
-    day, time = _formats()
-    return f"{date_format(local, day)}, {date_format(local, time)} {local.strftime('%Z')}"
+    return f"{_day(local)}, {date_format(local, _formats()[2])} {local.strftime('%Z')}"
+
+
+@register.simple_tag
+def help_phone(practice):
+    """The practice's phone: its own field, else the first number in its help text."""
+    if practice.phone:
+        return practice.phone
+    import phonenumbers
+
+    for match in phonenumbers.PhoneNumberMatcher(practice.help_contact or "", "US"):
+        return match.raw_string
+    return ""

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from vpm.demo.seed import DEMO_PASSWORD, seed_demo
+from vpm.demo.seed import DEMO_PASSWORD, PRACTICES, seed_demo
 
 
 class Command(BaseCommand):
@@ -63,6 +63,20 @@ class Command(BaseCommand):
             stop()
         self.stdout.write("Stopped the web server, the worker and the database.")
 
+    def _print_portal(self, addr):
+        """Patient portal: where patients sign in, and a fresh link of each kind."""
+        from vpm.demo.portal_seed import ASKS_LAST_NAME, portal_demo_links
+        from vpm.practices.models import Practice
+
+        out = self.stdout.write
+        out("Patient portal (patients sign in with the password above, or open a link):")
+        for practice in Practice.objects.filter(slug__in=[p[0] for p in PRACTICES]):
+            out(f"  {practice.slug:10} sign-in: http://{addr}/p/{practice.slug}/portal/sign-in/")
+            for link in portal_demo_links(practice):
+                extra = " + last name" if practice.slug in ASKS_LAST_NAME else ""
+                out(f"  {practice.slug:10} {link.kind:18} {link.patient} ({link.language}), "
+                    f"date of birth {link.date_of_birth}{extra}: http://{addr}{link.path}")
+
     def _print_welcome(self, addr, logins):
         out = self.stdout.write
         out("")
@@ -73,5 +87,6 @@ class Command(BaseCommand):
         for login in logins:
             secret = f"  TOTP secret {login.totp_secret}" if login.totp_secret else ""
             out(f"  {login.practice:10} {login.role:9} {login.email:28}{secret}")
+        self._print_portal(addr)
         out("Emails land in var/sent-email/. Press Ctrl-C to stop everything.")
         out("")
