@@ -140,3 +140,14 @@ def test_staff_page_shows_what_is_verified_and_when(as_user, staff, browser, pra
     page = as_user(staff).get(reverse("patient_detail", args=[practice.slug, patient.pk])).text
     assert "+13125550188: " in page and "confirmed by code" in page
     assert "verified " in page
+
+
+def test_an_item_waiting_on_the_patient_is_under_what_we_need(browser, practice, patient, staff):
+    from vpm.queue.services import work_item_wait_on_patient
+
+    item = WorkItemFactory(practice=practice, patient=patient, kind="insurance_unverified")
+    work_item_wait_on_patient(item=item, actor=staff, reason="Need the back of the card")
+    home = browser.get(reverse("portal_home", args=[practice.slug])).text
+    needs, _doing = home.split("What we are doing for you")
+    assert "We are checking your insurance" in needs and "waiting for your answer" in needs
+    assert "back of the card" not in home  # staff words stay with staff

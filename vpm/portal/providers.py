@@ -9,13 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vpm.patients.models import ContactPoint
-from vpm.queue.models import WorkItem
+from vpm.queue.models import Status, WorkItem
 
 from .registry import DOING, NEEDS_YOU, StatusEntry
-
-# Queue's "waiting on the patient" status (its clock pauses); the string is
-# used so this reads the same before and after that status exists.
-WAITING = "waiting"
 
 TEAM_NAMES = {
     "registration": gettext_lazy("Front desk team"),
@@ -82,7 +78,7 @@ def open_work(*, practice, patient):
         .order_by("due_at", "id")
     for item in items:
         title, next_step = KIND_TEXTS.get(item.kind, OTHER_KIND)
-        waiting = item.status == WAITING
+        waiting = item.status == Status.WAITING  # the queue's clock is paused for the patient
         yield StatusEntry(
             section=NEEDS_YOU if waiting else DOING,
             title=str(title),
