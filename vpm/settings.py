@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's sessions page says "3 minutes ago"
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -143,6 +144,16 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ALLOW_SIGNUPS = False  # staff are invited; patients are enrolled by their practice
 ACCOUNT_ADAPTER = "vpm.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
+# One address per account, the sign-in address (User.email, unique), never
+# changed through allauth: its email page is replaced by a read-only one
+# (vpm.accounts.views.email_address) and a reset goes only to the account
+# whose sign-in address was typed. Answers never tell whether an address has
+# an account. Re-authentication is by password or TOTP, not a code by email.
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_CHANGE_EMAIL = False
+ACCOUNT_FORMS = {"reset_password": "vpm.accounts.forms.SignInAddressResetForm"}
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_SESSION_REMEMBER = False
 # Failed sign-ins are limited per IP and per account (allauth's defaults, made explicit).
 ACCOUNT_RATE_LIMITS = {

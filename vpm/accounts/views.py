@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .forms import ApiTokenForm
 from .models import ApiToken
@@ -50,6 +50,21 @@ def _totp_ids(user):
 
 def _confirm_code_url(request) -> str:
     return reverse("mfa_reauthenticate") + "?" + urlencode({"next": reverse("api_tokens")})
+
+
+@login_required
+@require_safe
+def email_address(request):
+    """The sign-in address, read-only: replaces allauth's email management.
+
+    allauth's page let any account add any address and make it primary
+    unverified (taking over invitations and resets, and a 500 that told
+    whether an address had an account). VPM keeps one address per account:
+    staff get theirs by invitation (the link proves it), patients from their
+    practice, whose own verified contact flow changes it.
+    """
+    return render(request, "accounts/email.html",
+                  {"is_staff": needs_second_factor(request.user)})
 
 
 @never_cache

@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -59,6 +60,9 @@ def invitation_accept(*, invitation, user=None, name="", password="") -> Members
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    # The link reached this address, so it is proven: allauth may send resets there.
+    EmailAddress.objects.update_or_create(user=user, email=user.email,
+                                          defaults={"verified": True, "primary": True})
     return membership
 
 
