@@ -14,8 +14,9 @@ app = Celery("vpm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Sweeps queued while no worker ran are dropped rather than run in a burst
-# when workers return: the next one does the same work.
+# Every sweep expires before its next run: sweeps queued while no worker ran
+# are dropped rather than run in a burst when workers return (the next one
+# does the same work). New schedules should do the same.
 SWEEP_EXPIRES = 55
 
 app.conf.beat_schedule = {
@@ -37,10 +38,12 @@ app.conf.beat_schedule = {
     "escalate-overdue-work-items": {
         "task": "vpm.queue.tasks.escalate_overdue_work_items",
         "schedule": 60.0,
+        "options": {"expires": SWEEP_EXPIRES},
     },
     "auto-assign-work-items": {
         "task": "vpm.queue.tasks.auto_assign_work_items",
         "schedule": 60.0,
+        "options": {"expires": SWEEP_EXPIRES},
     },
     # Picks up messages whose enqueue was lost (broker down at commit) or
     # whose retry time has come, and hands each to a worker. Sending is
@@ -55,11 +58,13 @@ app.conf.beat_schedule = {
     "send-due-appointment-reminders": {
         "task": "scheduling.tasks.send_due_reminders",
         "schedule": 60.0,
+        "options": {"expires": SWEEP_EXPIRES},
     },
     # Pre-visit checks (scheduling): unverified channels and insurance become
     # work items hours or days ahead; five minutes' lateness is harmless.
     "run-pre-visit-checks": {
         "task": "scheduling.tasks.run_pre_visit_checks",
         "schedule": 300.0,
+        "options": {"expires": 295},
     },
 }

@@ -90,3 +90,10 @@ def test_workers_retry_the_broker_for_ever():
 
 def _status(message):
     return OutboundMessage.objects.values_list("status", flat=True).get(pk=message.pk)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_every_sweep_expires_before_its_next_run():
+    # Otherwise sweeps queued during a worker outage all run at once when it ends.
+    for name, entry in app.conf.beat_schedule.items():
+        assert 0 < entry.get("options", {}).get("expires", 0) < entry["schedule"], name
