@@ -325,7 +325,8 @@ class ContactAttemptsView(PracticeAPIView):
         """`occurred_at` defaults to now and cannot be in the future."""
         data = self.validated_body(ContactAttemptInput)
         patient = self.get_object()
-        attempt = contact_attempt_log(patient=patient, made_by=request.user, **data)
+        attempt = contact_attempt_log(patient=patient, made_by=request.user, request=request,
+                                      via="api", **data)
         return Response(ContactAttemptOutput(attempt).data, status=201)
 
 

@@ -29,21 +29,27 @@ class MergeRefused(ValueError):
 
 
 def contact_attempt_log(*, patient, made_by, channel, direction, outcome, note,
-                        occurred_at) -> ContactAttempt:
-    return ContactAttempt.objects.create(
+                        occurred_at, request=None, via="web") -> ContactAttempt:
+    """Add to the patient's contact log; a change to their record, so audited."""
+    attempt = ContactAttempt.objects.create(
         practice_id=patient.practice_id, patient=patient, made_by=made_by, channel=channel,
         direction=direction, outcome=outcome, note=note_clean(note), occurred_at=occurred_at,
     )
+    _audit_change(patient=patient, actor=made_by, request=request, via=via)
+    return attempt
 
 
 @transaction.atomic
 def identity_check_record(*, patient, checked_by, first_identifier, second_identifier,
-                          channel, passed) -> IdentityCheck:
-    return IdentityCheck.objects.create(
+                          channel, passed, request=None, via="web") -> IdentityCheck:
+    """Record an identity check; a change to the patient's record, so audited."""
+    check = IdentityCheck.objects.create(
         practice_id=patient.practice_id, patient=patient, checked_by=checked_by,
         first_identifier=first_identifier, second_identifier=second_identifier,
         channel=channel, passed=passed,
     )
+    _audit_change(patient=patient, actor=checked_by, request=request, via=via)
+    return check
 
 
 # --- Registration --------------------------------------------------------

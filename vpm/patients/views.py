@@ -59,12 +59,22 @@ def patient_list(request, practice_slug):
 @staff_required
 def patient_detail(request, practice_slug, patient_id):
     patient = patient_get_for_staff(practice=request.practice, patient_id=patient_id)
-    audit_record(request=request, practice=request.practice, patient=patient, obj=patient,
-                 action=AuditEvent.Action.VIEW_PATIENT)
     return _render_detail(request, patient)
 
 
+def _render_record_page(request, template, context, *, status=200):
+    """Render a page that shows `context["patient"]`'s record: an audited read,
+    whether the page answers a GET or re-shows refused input."""
+    patient = context["patient"]
+    audit_record(request=request, practice=request.practice, patient=patient, obj=patient,
+                 action=AuditEvent.Action.VIEW_PATIENT)
+    return render(request, template, context, status=status)
+
+
 def _render_detail(request, patient, *, contact_form=None, identity_form=None, status=200):
+    # Every answer that shows the record is a read, also a refused form re-shown with it.
+    audit_record(request=request, practice=request.practice, patient=patient, obj=patient,
+                 action=AuditEvent.Action.VIEW_PATIENT)
     open_items = WorkItem.objects.for_practice(request.practice).active() \
         .filter(patient=patient).select_related("owner").order_by("urgency", "due_at")
     history = patient_history(practice=request.practice, patient=patient)
@@ -92,7 +102,8 @@ def contact_attempt_create(request, practice_slug, patient_id):
     form = ContactAttemptForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, patient, contact_form=form, status=400)
-    contact_attempt_log(patient=patient, made_by=request.user, **form.cleaned_data)
+    contact_attempt_log(patient=patient, made_by=request.user, request=request,
+                        **form.cleaned_data)
     messages.success(request, "Contact attempt logged.")
     return redirect("patient_detail", practice_slug=practice_slug, patient_id=patient.pk)
 
@@ -105,7 +116,8 @@ def identity_check_create(request, practice_slug, patient_id):
     form = IdentityCheckForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, patient, identity_form=form, status=400)
-    identity_check_record(patient=patient, checked_by=request.user, **form.cleaned_data)
+    identity_check_record(patient=patient, checked_by=request.user, request=request,
+                          **form.cleaned_data)
     messages.success(request, "Identity check recorded.")
     return redirect("patient_detail", practice_slug=practice_slug, patient_id=patient.pk)
 
@@ -160,11 +172,9 @@ def patient_edit(request, practice_slug, patient_id):
     patient = patient_get_for_staff(practice=request.practice, patient_id=patient_id)
     form = PatientForm(request.POST or None, instance=patient, practice=request.practice)
     if request.method == "GET" or not form.is_valid():
-        if request.method == "GET":
-            audit_record(request=request, practice=request.practice, patient=patient,
-                         obj=patient, action=AuditEvent.Action.VIEW_PATIENT)
-        return render(request, "patients/edit.html", {"form": form, "patient": patient},
-                      status=400 if form.errors else 200)
+        return _render_record_page(request, "patients/edit.html",
+                                   {"form": form, "patient": patient},
+                                   status=400 if form.errors else 200)
     changes = patient_update(patient=patient, data=form.patient_data(),
                              contacts=form.contact_data(), actor=request.user, request=request)
     messages.success(request, f"Saved {len(changes)} change{'s' if len(changes) != 1 else ''}."
@@ -179,13 +189,13 @@ def insurance_edit(request, practice_slug, patient_id):
     """Add the patient's main coverage, or correct and verify it."""
     patient = patient_get_for_staff(practice=request.practice, patient_id=patient_id)
     insurance = next(iter(patient.insurances.all()), None)
-    form = InsuranceForm(request.POST or None, instance=insurance)
+    form = InsuranceForm(request.POST if request.method == "POST" else None, instance=insurance)
     if request.method == "GET" or not form.is_valid() or not form.has_coverage:
         if request.method == "POST" and not form.errors:
             form.add_error("payer", "Enter the insurance company.")
-        return render(request, "patients/insurance.html",
-                      {"form": form, "patient": patient, "insurance": insurance},
-                      status=400 if form.errors else 200)
+        return _render_record_page(request, "patients/insurance.html",
+                                   {"form": form, "patient": patient, "insurance": insurance},
+                                   status=400 if form.errors else 200)
     insurance_save(patient=patient, insurance=insurance, data=form.insurance_data(),
                    verified=form.cleaned_data["verified"], actor=request.user, request=request)
     messages.success(request, "Insurance saved" +
@@ -201,20 +211,23 @@ def patient_merge_view(request, practice_slug, patient_id):
     kept = patient_get_for_staff(practice=request.practice, patient_id=patient_id)
     form = MergeForm(request.POST or None, practice=request.practice, kept=kept)
     if request.method == "GET" or not form.is_valid():
-        return render(request, "patients/merge.html", {"form": form, "patient": kept},
-                      status=400 if form.errors else 200)
+        return _render_record_page(request, "patients/merge.html",
+                                   {"form": form, "patient": kept},
+                                   status=400 if form.errors else 200)
     other = form.cleaned_data["other"]
     if not form.cleaned_data["confirm"]:
         audit_record(request=request, practice=request.practice, patient=other, obj=other,
                      action=AuditEvent.Action.VIEW_PATIENT)
-        return render(request, "patients/merge.html",
-                      {"form": form, "patient": kept, "other": other, "confirming": True})
+        return _render_record_page(request, "patients/merge.html",
+                                   {"form": form, "patient": kept, "other": other,
+                                    "confirming": True})
     try:
         record = patient_merge(kept=kept, merged=other, actor=request.user,
                                reason=form.cleaned_data["reason"], request=request)
     except MergeRefused as error:
         form.add_error("mrn", str(error))
-        return render(request, "patients/merge.html", {"form": form, "patient": kept}, status=409)
+        return _render_record_page(request, "patients/merge.html",
+                                   {"form": form, "patient": kept}, status=409)
     moved = sum(record.moved.values())
     messages.success(request, f"Merged MRN {other.mrn} into this record; {moved} linked "
                      f"item{'s' if moved != 1 else ''} moved.")

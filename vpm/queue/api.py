@@ -177,16 +177,20 @@ class WorkItemView(PracticeAPIView):
     def scoped_queryset(self, practice):
         return WorkItem.objects.for_practice(practice).select_related("patient", "owner")
 
+    def item_response(self, item) -> Response:
+        """The item as it now is; it names its patient, so sending it is an audited read."""
+        if item.patient_id:
+            audit_record(request=self.request, practice=self.practice, patient=item.patient,
+                         obj=item, action=AuditEvent.Action.VIEW_QUEUE, via="api")
+        return Response(WorkItemOutput(item).data)
+
 
 class WorkItemDetailView(WorkItemView):
     @extend_schema(summary="One work item, whatever its status",
                    responses={200: WorkItemOutput, 404: NOT_FOUND})
     def get(self, request, practice_slug, item_id):
         """Any item of the practice, including done and cancelled ones."""
-        item = self.get_object()
-        audit_record(request=request, practice=self.practice, patient=item.patient, obj=item,
-                     action=AuditEvent.Action.VIEW_QUEUE, via="api")
-        return Response(WorkItemOutput(item).data)
+        return self.item_response(self.get_object())
 
 
 class WorkItemClaimView(WorkItemView):
@@ -198,7 +202,7 @@ class WorkItemClaimView(WorkItemView):
         item = self.get_object()
         with conflict_on(services.WorkItemError):
             item = services.work_item_claim(item=item, user=request.user)
-        return Response(WorkItemOutput(item).data)
+        return self.item_response(item)
 
 
 class WorkItemReleaseView(WorkItemView):
@@ -211,7 +215,7 @@ class WorkItemReleaseView(WorkItemView):
         with conflict_on(services.WorkItemError):
             item = services.work_item_release(item=item, actor=request.user,
                                               is_manager=self.access.is_manager)
-        return Response(WorkItemOutput(item).data)
+        return self.item_response(item)
 
 
 class WorkItemAssignView(WorkItemView):
@@ -226,7 +230,7 @@ class WorkItemAssignView(WorkItemView):
             item = services.work_item_assign(item=item, assignee=data["assignee"],
                                              actor=request.user,
                                              is_manager=self.access.is_manager)
-        return Response(WorkItemOutput(item).data)
+        return self.item_response(item)
 
 
 class WorkItemSnoozeView(WorkItemView):
@@ -240,7 +244,7 @@ class WorkItemSnoozeView(WorkItemView):
             item = services.work_item_snooze(item=item, actor=request.user, until=data["until"],
                                              reason=data["reason"],
                                              is_manager=self.access.is_manager)
-        return Response(WorkItemOutput(item).data)
+        return self.item_response(item)
 
 
 class WorkItemCloseView(WorkItemView):
@@ -254,7 +258,7 @@ class WorkItemCloseView(WorkItemView):
             item = services.work_item_close(item=item, actor=request.user,
                                             outcome=data["outcome"], cancelled=data["cancelled"],
                                             is_manager=self.access.is_manager)
-        return Response(WorkItemOutput(item).data)
+        return self.item_response(item)
 
 
 class ReasonInput(StrictInput):
@@ -273,7 +277,7 @@ class WorkItemTakeOverView(WorkItemView):
         with conflict_on(services.WorkItemError):
             item = services.work_item_take_over(item=item, actor=request.user,
                                                 reason=data["reason"])
-        return Response(WorkItemOutput(item).data)
+        return self.item_response(item)
 
 
 class WorkItemWaitView(WorkItemView):
@@ -288,7 +292,7 @@ class WorkItemWaitView(WorkItemView):
             item = services.work_item_wait_on_patient(item=item, actor=request.user,
                                                       reason=data["reason"],
                                                       is_manager=self.access.is_manager)
-        return Response(WorkItemOutput(item).data)
+        return self.item_response(item)
 
 
 class WorkItemResumeView(WorkItemView):
@@ -301,4 +305,4 @@ class WorkItemResumeView(WorkItemView):
         with conflict_on(services.WorkItemError):
             item = services.work_item_resume(item=item, actor=request.user,
                                              is_manager=self.access.is_manager)
-        return Response(WorkItemOutput(item).data)
+        return self.item_response(item)
