@@ -130,3 +130,55 @@ def test_send_interrupted_by_the_time_limit_is_delivery_unknown(patient, monkeyp
     assert message.status == Status.FAILED
     assert WorkItem.objects.get(kind=Kind.DELIVERY_FAILED).title.startswith(
         "Text message delivery unknown")
+
+
+class StalledProvider:
+    """An HTTP server that reads the whole request, then never answers in time."""
+
+    def __init__(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        provider = self
+        self.requests = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                provider.requests += 1
+                time.sleep(3)  # longer than the client waits
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.django_db
+def test_text_provider_silent_after_the_request_is_delivery_unknown(settings, patient,
+                                                                   monkeypatch):
+    from vpm.notify import twilio
+
+    provider = StalledProvider()
+    settings.SMS_BACKEND = "vpm.notify.twilio.TwilioSMSBackend"
+    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = "AC" + "1" * 32, "token"
+    settings.TWILIO_FROM_NUMBER, settings.TWILIO_MESSAGING_SERVICE_SID = "+13125550100", ""
+    settings.TWILIO_API_BASE, settings.VPM_SITE_URL = provider.base_url, "https://vpm.test"
+    monkeypatch.setattr(twilio, "TIMEOUT", 0.5, raising=False)  # production: 10 s
+    try:
+        message = services.message_queue(practice=patient.practice, patient=patient,
+                                         channel="sms", to="+13125550142", template="welcome",
+                                         context={}, idempotency_key="stalled-provider")
+        message = _send_every_attempt(message, settings)
+    finally:
+        provider.close()
+    assert provider.requests == 1  # not sent again: the provider may have it
+    assert message.status == Status.FAILED
+    assert WorkItem.objects.get(kind=Kind.DELIVERY_FAILED).title == \
+        "Text message delivery unknown: check before resending"

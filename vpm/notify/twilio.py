@@ -22,12 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from requests.exceptions import ReadTimeout
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from .backends import DeliveryError
+from .backends import DeliveryError, DeliveryUnknown
 from .models import OutboundMessage
 
 logger = logging.getLogger(__name__)
@@ -36,13 +37,15 @@ logger = logging.getLogger(__name__)
 # unreachable carrier, landline.
 PERMANENT_ERRORS = {21211, 21408, 21610, 21612, 21614, 30003, 30005, 30006}
 BOUNCED_STATUSES = {"undelivered", "failed"}
+# Seconds to connect, and to wait for Twilio's answer once the request is sent.
+TIMEOUT = 10
 
 
 class _BaseURLHttpClient(TwilioHttpClient):
     """Sends the library's requests to TWILIO_API_BASE instead of *.twilio.com."""
 
     def __init__(self, base_url, **kwargs):
-        super().__init__(timeout=10, **kwargs)
+        super().__init__(timeout=TIMEOUT, **kwargs)
         self.base = urlsplit(base_url)
 
     def request(self, method, url, *args, **kwargs):
@@ -53,7 +56,7 @@ class _BaseURLHttpClient(TwilioHttpClient):
 
 def twilio_client() -> Client:
     base = getattr(settings, "TWILIO_API_BASE", "")
-    http_client = _BaseURLHttpClient(base) if base else TwilioHttpClient(timeout=10)
+    http_client = _BaseURLHttpClient(base) if base else TwilioHttpClient(timeout=TIMEOUT)
     return Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN,
                   http_client=http_client)
 
@@ -76,6 +79,11 @@ class TwilioSMSBackend:
                                                            and error.status != 429)
             raise DeliveryError(f"Twilio refused the text (error {error.code or error.status})",
                                 permanent=permanent) from None
+        except ReadTimeout:
+            # The request went out; Twilio may have queued the text. Never resent
+            # automatically: a person checks (vpm/notify/services.py).
+            raise DeliveryUnknown("Twilio did not answer in time after the request was sent") \
+                from None
         except (TwilioException, OSError) as error:
             raise DeliveryError(f"Twilio unreachable: {error.__class__.__name__}") from None
         return message.sid
