@@ -21,6 +21,7 @@ from django.core.exceptions import (
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, parsers, renderers, serializers
 from rest_framework.authentication import SessionAuthentication
@@ -210,6 +211,13 @@ class BaseAPIView(GenericAPIView):
     # JSON only: the interactive documentation lives at /api/docs/.
     renderer_classes = [renderers.JSONRenderer]
     metadata_class = APIMetadata
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Nearly every answer carries patient data or is about to: no cache
+        # (browser, proxy) may keep any of them, as for the pages.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
 
     def validated_query(self, serializer_class, **context) -> dict:
         return self._validated(serializer_class, self.request.query_params, context)

@@ -162,6 +162,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reauthenticate": "10/m/user",
 }
+# How many proxies we run in front of gunicorn (docs/operations.md: one TLS
+# proxy, so 1 in production). Rate limits and audit events read the client's
+# address from the X-Forwarded-For entry that many hops from the right; with
+# 0 the header is ignored (a client could otherwise pick its own address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "VPM"
 LOGIN_URL = "account_login"
@@ -201,6 +207,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,  # None: REMOTE_ADDR (DRF ignores the header)
     # Oversized bodies and too many fields answer JSON too (vpm.api).
     "EXCEPTION_HANDLER": "vpm.api.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [

@@ -1,6 +1,13 @@
 from .models import AuditEvent
 
 
+def client_ip(request) -> str | None:
+    """The client's address as the rate limits see it (behind TRUSTED_PROXY_COUNT proxies)."""
+    from allauth.core.internal.httpkit import get_client_ip
+
+    return get_client_ip(request) or None
+
+
 def audit_record(*, request, practice, action, patient=None, obj=None, via="web") -> AuditEvent:
     """Write one audit event for a read or change of patient data."""
     return AuditEvent.objects.create(
@@ -11,6 +18,6 @@ def audit_record(*, request, practice, action, patient=None, obj=None, via="web"
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         via=via,
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
     )
