@@ -273,3 +273,15 @@ class MergeForm(forms.Form):
             raise forms.ValidationError(f"MRN {mrn} has already been merged into another record.")
         self.cleaned_data["other"] = other
         return mrn
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="CSV file of patients", help_text=(
+        "First row: column names. Needed: first_name, last_name, date_of_birth. Optional: "
+        "preferred_name, sex, mrn, email, mobile_phone, home_phone, address, "
+        "preferred_language, preferred_channel. Up to 20,000 patients, 5 MB."))
+
+
+class ImportCommitForm(forms.Form):
+    include_likely_duplicates = forms.BooleanField(
+        required=False, label="Also import the rows marked as likely duplicates")

@@ -338,4 +338,35 @@ class PatientMerge(TenantModel):
         indexes = [models.Index(fields=["practice", "kept"])]
 
 
+
+class PatientImport(TenantModel):
+    """One upload of a practice's patient list: previewed first, then imported whole.
+
+    The file's rows live here between the preview and the import (in the
+    database, like the patients they become; never on disk or in a URL).
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed, not imported"
+        IMPORTING = "importing", "Importing"
+        IMPORTED = "imported", "Imported"
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, related_name="+")
+    file_name = models.CharField(max_length=200)
+    file_sha256 = models.CharField(max_length=64)
+    content = models.TextField(help_text="The uploaded CSV, kept until it is imported.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_skipped = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, help_text="Each row's outcome, after importing.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "-created_at"])]
+        ordering = ["-created_at"]
+
+
 from .verification_models import ContactVerification  # noqa: E402,F401 - one model module per owner

@@ -54,10 +54,15 @@ def identity_check_record(*, patient, checked_by, first_identifier, second_ident
 
 # --- Registration --------------------------------------------------------
 
+def mrn_candidate() -> str:
+    """'M' and 8 digits, random so an MRN says nothing countable."""
+    return f"M{secrets.randbelow(10**8):08d}"
+
+
 def mrn_generate(*, practice) -> str:
-    """A new MRN of the practice: 'M' and 8 digits, random so it says nothing countable."""
+    """A new MRN of the practice."""
     while True:
-        mrn = f"M{secrets.randbelow(10**8):08d}"
+        mrn = mrn_candidate()
         if not Patient.objects.for_practice(practice).filter(mrn=mrn).exists():
             return mrn
 

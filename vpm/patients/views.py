@@ -128,8 +128,8 @@ def identity_check_create(request, practice_slug, patient_id):
 def patient_register_view(request, practice_slug):
     """Register a patient; likely duplicates are shown before anything is saved."""
     practice = request.practice
-    form = PatientForm(request.POST or None, practice=practice)
-    insurance_form = InsuranceForm(request.POST or None)
+    form = PatientForm(request.POST if request.method == "POST" else None, practice=practice)
+    insurance_form = InsuranceForm(request.POST if request.method == "POST" else None)
     if request.method == "GET" or not (form.is_valid() & insurance_form.is_valid()):
         return _render_register(request, form, insurance_form)
     duplicates = _duplicates_for(practice, form)
@@ -170,7 +170,7 @@ def _render_register(request, form, insurance_form, *, duplicates=()):
 def patient_edit(request, practice_slug, patient_id):
     """Change a patient's details; every changed value goes into the history."""
     patient = patient_get_for_staff(practice=request.practice, patient_id=patient_id)
-    form = PatientForm(request.POST or None, instance=patient, practice=request.practice)
+    form = PatientForm(request.POST if request.method == "POST" else None, instance=patient, practice=request.practice)
     if request.method == "GET" or not form.is_valid():
         return _render_record_page(request, "patients/edit.html",
                                    {"form": form, "patient": patient},
@@ -209,7 +209,7 @@ def insurance_edit(request, practice_slug, patient_id):
 def patient_merge_view(request, practice_slug, patient_id):
     """Merge another record (found by MRN) into this one, after a side-by-side check."""
     kept = patient_get_for_staff(practice=request.practice, patient_id=patient_id)
-    form = MergeForm(request.POST or None, practice=request.practice, kept=kept)
+    form = MergeForm(request.POST if request.method == "POST" else None, practice=request.practice, kept=kept)
     if request.method == "GET" or not form.is_valid():
         return _render_record_page(request, "patients/merge.html",
                                    {"form": form, "patient": kept},

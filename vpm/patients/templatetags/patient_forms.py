@@ -29,3 +29,9 @@ def field_label(name):
     if name.startswith("insurance:"):
         return "insurance " + name.split(":", 1)[1].replace("_", " ")
     return name.replace("_", " ")
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, for keys with spaces ("already here")."""
+    return mapping.get(key)
