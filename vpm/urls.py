@@ -17,6 +17,7 @@ admin.site.site_header = "VPM platform administration"
 practice_urls = [
     path("", include("dashboard.urls")),
     path("", include("vpm.patients.urls")),
+    path("", include("vpm.audit.urls")),
     path("", include("vpm.practices.urls")),
     path("", include("vpm.notify.urls")),
     path("", include("messaging.urls")),

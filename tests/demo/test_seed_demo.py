@@ -31,3 +31,11 @@ def test_running_the_seed_twice_adds_nothing():
 def test_printed_totp_secret_produces_codes_allauth_accepts():
     login = next(entry for entry in seed_demo() if entry.role == "staff")
     assert validate_totp_code(login.totp_secret, pyotp.TOTP(login.totp_secret).now())
+
+
+def test_each_demo_practice_has_its_own_staff_names():
+    seed_demo()
+    names = {practice.slug: set(Membership.objects.filter(practice=practice)
+                                .values_list("user__name", flat=True))
+             for practice in Practice.objects.all()}
+    assert len(names["riverside"]) == 4 and not names["riverside"] & names["lakeview"]

@@ -18,6 +18,7 @@ class AuditEvent(TenantModel):
         VIEW_OUTBOX = "view_outbox", "Viewed messages sent to patients"
         VIEW_QUEUE = "view_queue", "Viewed work items (which name patients)"
         CHANGE_PATIENT = "change_patient", "Changed a patient record"
+        VIEW_ACCESS_REPORT = "view_access_report", "Viewed the access report"
         # Messaging: reading a conversation, its list, or an attachment.
         VIEW_MESSAGES = "view_messages", "Viewed a patient's messages"
         VIEW_THREAD = "view_thread", "Viewed a message thread"
@@ -38,5 +39,7 @@ class AuditEvent(TenantModel):
         indexes = [
             models.Index(fields=["practice", "patient", "-at"]),
             models.Index(fields=["practice", "-at"]),
+            # The access report for one staff member.
+            models.Index(fields=["practice", "actor", "-at"], name="audit_practice_actor_at"),
         ]
         ordering = ["-at"]

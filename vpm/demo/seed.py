@@ -29,11 +29,18 @@ PRACTICES = [
     ("lakeview", "Lakeview Pediatrics", "America/New_York", "(617) 555-0199"),
 ]
 STAFF = [
-    ("manager", "Morgan Reyes", Role.MANAGER, ""),
-    ("frontdesk1", "Alex Kim", Role.STAFF, Team.REGISTRATION),
-    ("frontdesk2", "Sam Ortiz", Role.STAFF, Team.TRIAGE),
-    ("provider", "Dr. Priya Shah", Role.PROVIDER, ""),
+    ("manager", Role.MANAGER, ""),
+    ("frontdesk1", Role.STAFF, Team.REGISTRATION),
+    ("frontdesk2", Role.STAFF, Team.TRIAGE),
+    ("provider", Role.PROVIDER, ""),
 ]
+# Different people in each practice, so two tabs on two practices never look alike.
+STAFF_NAMES = {
+    "riverside": {"manager": "Morgan Reyes", "frontdesk1": "Alex Kim",
+                  "frontdesk2": "Sam Ortiz", "provider": "Dr. Priya Shah"},
+    "lakeview": {"manager": "Jordan Blake", "frontdesk1": "Riley Chen",
+                 "frontdesk2": "Taylor Brooks", "provider": "Dr. Omar Haddad"},
+}
 FIRST = ["Maria", "James", "Linda", "Robert", "Ana", "David", "Sofia", "Michael", "Grace",
          "Luis", "Emily", "Daniel", "Rosa", "Thomas", "Aisha", "Kevin", "Carmen", "Brian",
          "Olivia", "Jorge", "Hannah", "Wei", "Fatima", "Noah", "Lucia", "Ethan", "Mei", "Omar",
@@ -97,9 +104,9 @@ def _user(email, name):
 
 def _seed_staff(practice):
     logins = []
-    for handle, name, role, team in STAFF:
+    for handle, role, team in STAFF:
         email = f"{handle}@{practice.slug}.example"
-        user = _user(email, name)
+        user = _user(email, STAFF_NAMES[practice.slug][handle])
         Membership.objects.get_or_create(practice=practice, user=user,
                                          defaults={"role": role, "team": team})
         secret = demo_totp_secret(email)

@@ -105,3 +105,30 @@ def membership_deactivate(*, membership, removed_by) -> int:
 def membership_reactivate(*, membership) -> None:
     """Give back access to someone who was taken off the staff."""
     Membership.objects.filter(pk=membership.pk).update(is_active=True)
+
+
+# --- Practice settings (registration) ------------------------------------
+
+SETTINGS_FIELDS = {"name": "name", "timezone": "time zone", "business_hours": "business hours",
+                   "phone": "phone", "phone_region": "phone country", "email": "email",
+                   "help_contact": "help contact",
+                   "urgent_contact_instructions": "urgent-contact instructions",
+                   "default_language": "default language"}
+
+
+@transaction.atomic
+def practice_settings_update(*, practice, actor, data: dict) -> list[str]:
+    """Save the changed settings; answer what changed, in words, for the message.
+
+    Reads the row afresh and locks it: a bound ModelForm has already set the
+    new values on the instance the request carries.
+    """
+    from .models import Practice
+
+    current = Practice.objects.select_for_update().get(pk=practice.pk)
+    changed = [name for name in SETTINGS_FIELDS if getattr(current, name) != data[name]]
+    for name in changed:
+        setattr(current, name, data[name])
+    if changed:
+        current.save(update_fields=changed)
+    return [SETTINGS_FIELDS[name] for name in changed]
