@@ -100,7 +100,7 @@ def test_another_practices_patients_are_not_duplicates(practice, other_practice,
 
 @pytest.mark.parametrize("content, message", [
     (b"\x89PNG\r\n\x1a\n\x00\x00", "not a CSV text file"),
-    ("name,phone\nA,1\n".encode(), "missing: first_name, last_name, date_of_birth"),
+    (b"name,phone\nA,1\n", "missing: first_name, last_name, date_of_birth"),
     ("first_name,last_name,date_of_birth\nJos\xe9,A,1/1/1990\n".encode("latin-1"), "not UTF-8"),
     (b"", "empty"),
 ])
