@@ -34,7 +34,8 @@ NO_PATIENT_DATA = {
     "api_refill_list", "api_thread_list", "api_triage_preview", "api_triage_rules",
     "api_work_item_assign", "api_work_item_close", "api_work_item_resume", "api_work_item_snooze",
     "api_work_item_take_over", "api_work_item_wait", "corrections_as_cases", "membership_change",
-    "membership_remove", "membership_restore", "messaging_settings", "on_call_save", "outbox",
+    "membership_remove", "membership_restore", "messaging_settings", "patient_import",
+    "practice_settings", "on_call_save", "outbox",
     "patient_register", "portal_book_confirm", "portal_book_question", "portal_book_result",
     "portal_book_start", "portal_change_password", "portal_contact", "portal_contact_channel",
     "portal_home", "portal_language", "portal_link_check", "portal_messages", "portal_onboarding",
@@ -60,6 +61,7 @@ NOT_WALKED_PREFIXES = {
     "/queue/closed-days/": "practice closed days (tests/queue)",
     "/contact-points/": "a patient's contact point (tests/patients)",
     "/insurance/": "a patient's coverage (tests/patients)",
+    "/patients/import/": "a CSV import's preview and report (tests/patients/test_import.py)",
 }
 
 

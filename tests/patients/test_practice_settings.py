@@ -62,3 +62,8 @@ def test_only_managers_of_the_practice_open_settings(as_user, staff, outsider, p
     assert as_user(outsider).post(url, _form(name="Hacked")).status_code == 404
     practice.refresh_from_db()
     assert practice.name == "Riverside Family Medicine"
+
+
+def test_settings_link_to_the_closed_days_page(as_user, manager, practice):
+    response = as_user(manager).get(reverse("practice_settings", args=[practice.slug]))
+    assert reverse("queue_closed_days", args=[practice.slug]) in response.text

@@ -31,8 +31,8 @@ def practice_settings(request, practice_slug):
 
 
 def _closed_days_url(practice_slug):
-    """The queue engineer's closed-days page, once it exists."""
+    """The queue's closed-days page (holidays), if that app provides it."""
     try:
-        return reverse("closed_days", args=[practice_slug])
+        return reverse("queue_closed_days", args=[practice_slug])
     except NoReverseMatch:
         return None
