@@ -16,3 +16,7 @@ class SchedulingConfig(AppConfig):
         # Reminders carry a portal link of purpose "visit": it opens that visit only.
         register_link_purpose(VISIT, landing=visit_link_landing)
         register_status_provider(upcoming_visits_status)
+        # A merge of two patient records moves their visits to the kept record.
+        from vpm.patients.merge_registry import register_patient_reference
+
+        register_patient_reference("scheduling.Appointment")

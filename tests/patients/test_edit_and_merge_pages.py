@@ -146,3 +146,21 @@ def test_a_record_cannot_be_merged_twice(as_user, staff, practice, maria):
     url = reverse("patient_merge", args=[practice.slug, maria.pk])
     response = as_user(staff).post(url, {"mrn": duplicate.mrn, "confirm": "1"})
     assert "already been merged" in error_next_to(response, "id_mrn")
+
+
+def test_workflow_apps_register_their_patient_rows_for_merges():
+    from vpm.patients.merge_registry import patient_references
+
+    labels = {ref.model_label for ref in patient_references()}
+    assert {"scheduling.appointment", "messaging.thread", "messaging.refillrequest",
+            "notify.outboundmessage", "queue.workitem"} <= labels
+
+
+def test_a_merge_moves_message_threads_registered_by_messaging(staff, practice, maria):
+    from messaging.models import Thread
+
+    duplicate = PatientFactory(practice=practice)
+    thread = Thread.objects.create(practice=practice, patient=duplicate, subject="Refill")
+    record = patient_merge(kept=maria, merged=duplicate, actor=staff)
+    thread.refresh_from_db()
+    assert thread.patient == maria and record.moved["messaging.thread"] == 1

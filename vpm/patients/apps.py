@@ -14,5 +14,7 @@ class PatientsConfig(AppConfig):
         register_patient_reference("patients.ContactAttempt")
         register_patient_reference("patients.IdentityCheck")
         register_patient_reference("patients.Insurance", before_move=insurances_resolve_merge_clash)
-        # The queue is core too; its items about the patient follow the person.
+        register_patient_reference("patients.ContactVerification")
+        # The queue and notify are core too; their rows about the patient follow the person.
         register_patient_reference("queue.WorkItem")
+        register_patient_reference("notify.OutboundMessage")
