@@ -14,7 +14,7 @@ def test_demo_has_two_practices_with_every_role_and_enough_patients():
     seed_demo()
     for practice in Practice.objects.all():
         roles = sorted(Membership.objects.filter(practice=practice).values_list("role", flat=True))
-        assert roles == ["manager", "provider", "staff", "staff"]
+        assert roles == ["manager", "provider"] + ["staff"] * 6
         assert Patient.objects.for_practice(practice).count() >= 30
         kinds = set(WorkItem.objects.for_practice(practice).values_list("kind", flat=True))
         assert len(kinds) >= 5
@@ -38,4 +38,23 @@ def test_each_demo_practice_has_its_own_staff_names():
     names = {practice.slug: set(Membership.objects.filter(practice=practice)
                                 .values_list("user__name", flat=True))
              for practice in Practice.objects.all()}
-    assert len(names["riverside"]) == 4 and not names["riverside"] & names["lakeview"]
+    assert len(names["riverside"]) == 8 and not names["riverside"] & names["lakeview"]
+
+
+def test_demo_queue_has_a_member_on_every_team_every_kind_overdue_and_waiting():
+    from vpm.practices.models import Team, TeamSettings
+    from vpm.queue.models import Kind, Status
+
+    seed_demo()
+    for practice in Practice.objects.all():
+        teams = set(Membership.objects.filter(practice=practice, is_active=True)
+                    .exclude(team="").values_list("team", flat=True))
+        assert teams == set(Team.values)
+        items = WorkItem.objects.for_practice(practice)
+        assert set(items.values_list("kind", flat=True)) == set(Kind.values)
+        assert items.filter(is_overdue=True).exists()
+        assert items.filter(status=Status.WAITING).exists()
+        assert items.filter(status=Status.DONE).exists()
+        assert TeamSettings.objects.filter(practice=practice, auto_assign=True).count() == 1
+        triage = items.filter(team=Team.TRIAGE, status=Status.CLAIMED)
+        assert triage.exists()  # auto-assigned to the triage member

@@ -18,9 +18,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from vpm.patients.models import ContactAttempt, ContactPoint, Patient
-from vpm.practices.models import Membership, Practice, Role, Team
+from vpm.practices.models import Membership, Practice, Role, Team, TeamSettings
 from vpm.queue.models import Kind, Urgency, WorkItem
-from vpm.queue.services import work_item_open, work_item_open_or_update
+from vpm.queue.services import (
+    work_item_close,
+    work_item_open,
+    work_item_open_or_update,
+    work_item_wait_on_patient,
+    work_items_flag_overdue,
+)
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -80,6 +86,7 @@ def seed_demo() -> list[DemoLogin]:
         patient_user = _seed_patients(practice)
         logins.append(DemoLogin(slug, patient_user.email, "patient", None))
         logins += _seed_portal_accounts(practice)
+        logins += _seed_queue_teams(practice)
         _seed_work_items(practice)
     return logins
 
@@ -147,6 +154,60 @@ def _seed_patients(practice):
     return first_patient.user
 
 
+# --- The queue (queue engineer): every team has a member, one team auto-assigns.
+QUEUE_STAFF = [("telehealth1", Team.TELEHEALTH), ("documents1", Team.DOCUMENTS),
+               ("records1", Team.RECORDS), ("postvisit1", Team.POST_VISIT)]
+QUEUE_STAFF_NAMES = {
+    "riverside": {"telehealth1": "Dana Whitfield", "documents1": "Chris Okafor",
+                  "records1": "Pat Lindqvist", "postvisit1": "Jamie Fox"},
+    "lakeview": {"telehealth1": "Robin Alvarez", "documents1": "Kim Sato",
+                 "records1": "Drew Mensah", "postvisit1": "Lee Novak"},
+}
+AUTO_ASSIGN_TEAM = Team.TRIAGE
+
+
+def _seed_queue_teams(practice):
+    logins = []
+    for handle, team in QUEUE_STAFF:
+        email = f"{handle}@{practice.slug}.example"
+        user = _user(email, QUEUE_STAFF_NAMES[practice.slug][handle])
+        Membership.objects.get_or_create(practice=practice, user=user,
+                                         defaults={"role": Role.STAFF, "team": team})
+        secret = demo_totp_secret(email)
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, secret)
+        logins.append(DemoLogin(practice.slug, email, Role.STAFF, secret))
+    TeamSettings.objects.get_or_create(practice=practice, team=AUTO_ASSIGN_TEAM,
+                                       defaults={"auto_assign": True})
+    return logins
+
+
+def _seed_queue_states(practice, patients):
+    """Some items overdue, one waiting on the patient, a few closed this month."""
+    now = timezone.now()
+    extra = [
+        (Kind.DELIVERY_FAILED, Team.REGISTRATION, Urgency.URGENT, "Reminder text bounced", -5),
+        (Kind.INTAKE_REVIEW, Team.DOCUMENTS, Urgency.ROUTINE, "Review completed intake", 30),
+        (Kind.TELEHEALTH_NOT_READY, Team.TELEHEALTH, Urgency.URGENT,
+         "Not ready for tomorrow's video visit", -1),
+    ]
+    for patient, (kind, team, urgency, title, hours) in zip(patients[::-1], extra, strict=False):
+        work_item_open(practice=practice, kind=kind, team=team, urgency=urgency, title=title,
+                       patient=patient, due_at=now + timedelta(hours=hours))
+    waiting = work_item_open(practice=practice, kind=Kind.INSURANCE_UNVERIFIED,
+                             team=Team.REGISTRATION, urgency=Urgency.ROUTINE,
+                             title="Insurance card photo needed", patient=patients[0],
+                             due_at=now + timedelta(hours=8))
+    work_item_wait_on_patient(item=waiting, actor=None,
+                              reason="Asked the patient for a photo of the new card")
+    for patient, title in zip(patients[1:3], ("Call back about parking", "Send visit summary"),
+                              strict=False):
+        done = work_item_open(practice=practice, kind=Kind.CALLBACK, team=Team.REGISTRATION,
+                              title=title, patient=patient, due_at=now - timedelta(days=2))
+        work_item_close(item=done, actor=None, outcome="Done by phone")
+    work_items_flag_overdue()
+
+
 def _seed_work_items(practice):
     if WorkItem.objects.for_practice(practice).exists():
         return
@@ -174,3 +235,4 @@ def _seed_work_items(practice):
     for patient, (kind, team, urgency, title, hours) in zip(patients, samples, strict=False):
         work_item_open(practice=practice, kind=kind, team=team, urgency=urgency, title=title,
                        patient=patient, due_at=now + timedelta(hours=hours))
+    _seed_queue_states(practice, patients)

@@ -1,92 +1,164 @@
-"""Measure the list pages on data at scale: queries, server time, SQL time, plans.
+"""Measure the list pages, the queue's poll and its sweeps on data at scale.
 
-    .venv/bin/python manage.py benchmark [--practices 200 --patients 1000 --work-items 5000]
+    .venv/bin/python manage.py benchmark [--practices 300 --patients 1000 --work-items 5000]
 
-Seeds bench practices once (set-based SQL), then for each list page reports
-the number of queries, the median server time of the whole request, the
-summed SQL time of those queries, and whether any plan scans a whole table.
+Seeds bench practices once (set-based SQL, then VACUUM ANALYZE), then for each
+page reports the number of queries, the median and 95th percentile of the
+whole request's server time (in-process, through every middleware), the
+median of the summed SQL time of its own queries (timed one by one with
+perf_counter around the driver call, not Django's rounded milliseconds), their
+ratio, the page's throughput against /healthz, and whether any plan scans a
+whole big table. `--plans` prints the EXPLAIN ANALYZE of the queue's queries.
 """
 
 import statistics
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from vpm.accounts.second_factor import dangerously_record_second_factor
-from vpm.demo.scale import seed_scale
+from vpm.demo.queue_bench import queue_pages, sweep_benchmark
+from vpm.demo.scale import bench_email, seed_scale
 from vpm.patients.bench import search_benchmark
 from vpm.patients.models import Patient
 from vpm.queue.models import WorkItem
 
-RUNS = 15
+RUNS = 25
+BIG_TABLES = ("patients_patient", "queue_workitem", "patients_contactattempt",
+              "audit_auditevent", "notify_outboundmessage", "queue_workitemevent")
+
+
+class SqlTimer:
+    """An execute wrapper: each query's own time, to the microsecond."""
+
+    def __init__(self):
+        self.queries = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append((sql, params, time.perf_counter() - started))
+
+    @property
+    def seconds(self):
+        return sum(t for _, _, t in self.queries)
+
+
+@contextmanager
+def timed_sql():
+    timer = SqlTimer()
+    with connection.execute_wrapper(timer):
+        yield timer
+
+
+def signed_in_client(email):
+    client = Client()
+    user = get_user_model().objects.get(email=email)
+    client.force_login(user)
+    dangerously_record_second_factor(client, user)  # as if signed in with TOTP
+    return client
 
 
 class Command(BaseCommand):
-    help = "Benchmark list pages on seeded data at scale."
+    help = "Benchmark list pages, the queue poll and the sweeps on seeded data at scale."
 
     def add_arguments(self, parser):
-        parser.add_argument("--practices", type=int, default=200)
+        parser.add_argument("--practices", type=int, default=300)
         parser.add_argument("--patients", type=int, default=1000)
         parser.add_argument("--work-items", type=int, default=5000)
+        parser.add_argument("--runs", type=int, default=RUNS)
+        parser.add_argument("--plans", action="store_true", help="print EXPLAIN ANALYZE")
+        parser.add_argument("--skip-search", action="store_true")
 
-    def handle(self, *args, practices, patients, work_items, **options):
+    def handle(self, *args, practices, patients, work_items, runs, plans, skip_search,
+               **options):
         if settings.PRODUCTION:
             raise CommandError("The benchmark seeds fake practices; never in production.")
         started = time.perf_counter()
         email = seed_scale(practices=practices, patients=patients, work_items=work_items)
         self.stdout.write(f"seeded/checked in {time.perf_counter() - started:.1f} s: "
                           f"{Patient.objects.count():,} patients, "
-                          f"{WorkItem.objects.count():,} work items")
+                          f"{WorkItem.objects.count():,} work items, "
+                          f"{get_user_model().objects.count():,} users")
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        client = Client()
-        user = get_user_model().objects.get(email=email)
-        client.force_login(user)
-        dangerously_record_second_factor(client, user)  # as if signed in with TOTP
+        staff = signed_in_client(email)
+        manager = signed_in_client(bench_email("staff1"))
         slug = email.split("@")[1].removesuffix(".example")
         patient = Patient.objects.filter(practice__slug=slug).order_by("id").first()
-        # (name, url, posted form or None): a search is posted, as the page does.
+        # (name, client, url, posted form or None, extra headers, expected status)
         pages = [
-            ("staff home", reverse("staff_home", args=[slug]), None),
-            ("patient list", reverse("patient_list", args=[slug]), None),
-            ("patient search", reverse("patient_list", args=[slug]), {"q": "Last0042"}),
-            ("patient page", reverse("patient_detail", args=[slug, patient.pk]), None),
+            ("healthz", staff, "/healthz", None, {}, 200),
+            ("patient list", staff, reverse("patient_list", args=[slug]), None, {}, 200),
+            ("patient search", staff, reverse("patient_list", args=[slug]), {"q": "Last0042"},
+             {}, 200),
+            ("patient page", staff, reverse("patient_detail", args=[slug, patient.pk]), None,
+             {}, 200),
+            *queue_pages(slug=slug, staff=staff, manager=manager),
         ]
-        self.stdout.write(f"{'page':16} {'queries':>7} {'server ms':>10} {'sql ms':>8}  full scans")
-        for name, url, form in pages:
-            self._measure(client, name, url, form)
-        # Registration's section: search by each kind of term (vpm/patients/bench.py).
-        search_benchmark(stdout=self.stdout, practice_slug=slug)
+        self.stdout.write(f"\n{runs} runs each; server = whole request in-process; "
+                          "ratio = median server / median SQL; vs healthz = its throughput "
+                          "as a share of /healthz's\n")
+        self.stdout.write(f"{'page':22} {'queries':>7} {'server ms':>9} {'p95 ms':>7} "
+                          f"{'sql ms':>7} {'ratio':>6} {'vs healthz':>10}  full scans")
+        healthz_ms = None
+        for name, client, url, form, headers, status in pages:
+            row = self._measure(client, url, form, headers, status, runs)
+            healthz_ms = healthz_ms or row["server"]
+            self.stdout.write(
+                f"{name:22} {row['queries']:7d} {row['server']:9.2f} {row['p95']:7.2f} "
+                f"{row['sql']:7.2f} {row['server'] / max(row['sql'], 1e-6):6.1f} "
+                f"{healthz_ms / row['server']:10.2f}  {', '.join(row['scans']) or 'none'}")
+            if plans and name.startswith(("queue", "poll", "API")):
+                self._plans(name, row["captured"])
+        sweep_benchmark(stdout=self.stdout, runs=runs)
+        if not skip_search:
+            search_benchmark(stdout=self.stdout, practice_slug=slug)
 
-    def _measure(self, client, name, url, form):
-        timings = []
-        for _ in range(RUNS):
-            with CaptureQueriesContext(connection) as queries:
+    def _measure(self, client, url, form, headers, status, runs):
+        server, sql = [], []
+        for _ in range(runs):
+            if callable(url):
+                url_now, headers_now = url()
+            else:
+                url_now, headers_now = url, headers
+            with timed_sql() as timer:
                 started = time.perf_counter()
-                response = client.post(url, form) if form else client.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                raise CommandError(f"{name}: HTTP {response.status_code}")
-        sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
-        scans = self._full_scans(queries.captured_queries)
-        self.stdout.write(f"{name:16} {len(queries):7d} {statistics.median(timings):10.1f} "
-                          f"{sql_ms:8.1f}  {', '.join(scans) or 'none'}")
+                response = (client.post(url_now, form, **headers_now) if form
+                            else client.get(url_now, **headers_now))
+                server.append((time.perf_counter() - started) * 1000)
+            sql.append(timer.seconds * 1000)
+            if response.status_code != status:
+                raise CommandError(f"{url_now}: HTTP {response.status_code}, not {status}")
+        server.sort()
+        return {"queries": len(timer.queries), "server": statistics.median(server),
+                "p95": server[min(len(server) - 1, int(len(server) * 0.95))],
+                "sql": statistics.median(sql), "scans": self._full_scans(timer.queries),
+                "captured": timer.queries}
+
+    def _explain(self, sql, params, analyze=False):
+        with connection.cursor() as cursor:
+            cursor.execute(("EXPLAIN (ANALYZE, BUFFERS) " if analyze else "EXPLAIN ") + sql,
+                           params)
+            return "\n".join(row[0] for row in cursor.fetchall())
 
     def _full_scans(self, captured):
-        big_tables = ("patients_patient", "queue_workitem", "patients_contactattempt",
-                      "audit_auditevent", "notify_outboundmessage")
         scans = set()
-        with connection.cursor() as cursor:
-            for query in captured:
-                sql = query["sql"]
-                if not sql.lstrip().upper().startswith("SELECT"):
-                    continue
-                cursor.execute("EXPLAIN " + sql)
-                plan = "\n".join(row[0] for row in cursor.fetchall())
-                scans.update(t for t in big_tables if f"Seq Scan on {t}" in plan)
+        for sql, params, _ in captured:
+            if sql.lstrip().upper().startswith("SELECT"):
+                plan = self._explain(sql, params)
+                scans.update(t for t in BIG_TABLES if f"Seq Scan on {t}" in plan)
         return sorted(scans)
+
+    def _plans(self, name, captured):
+        for sql, params, _ in captured:
+            if "queue_workitem" in sql and sql.lstrip().upper().startswith("SELECT"):
+                self.stdout.write(f"\n-- {name}: {sql[:160]}...")
+                self.stdout.write(self._explain(sql, params, analyze=True))
