@@ -4,7 +4,6 @@
   "use strict";
   const panel = () => document.getElementById("side-panel");
   const rows = () => Array.from(document.querySelectorAll("#queue-live tr.work-item"));
-  let remembered = null; // {itemId, index, selector, fromPanel, action}
 
   function currentRow() {
     const el = document.activeElement;
@@ -90,31 +89,36 @@
     if (event.detail.verb === "post" && p && p.dataset.item) {
       event.detail.parameters.panel_item = p.dataset.item;
     }
+  });
+
+  // What had focus when each request left, kept per request (a poll may
+  // overlap an action), to put focus back somewhere sensible afterwards.
+  const focusBefore = new WeakMap();
+  document.addEventListener("htmx:beforeRequest", function (event) {
     const row = currentRow();
     const active = document.activeElement;
-    remembered = {
+    focusBefore.set(event.detail.xhr, {
       itemId: row ? row.dataset.item : null,
       index: row ? rows().indexOf(row) : -1,
       selector: active && active.dataset && active.dataset.action
         ? '[data-action="' + active.dataset.action + '"]' : null,
       fromPanel: !!(active && active.closest && active.closest("#side-panel")),
-      path: event.detail.path,
-    };
+      path: event.detail.pathInfo ? event.detail.pathInfo.requestPath : "",
+    });
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
-    const source = event.detail.elt;
-    if (source && source.closest && source.closest("#side-panel") === null &&
-        event.detail.target && event.detail.target.id === "side-panel") {
+    if (event.detail.target && event.detail.target.id === "side-panel" &&
+        event.detail.requestConfig && event.detail.requestConfig.verb === "get") {
       return; // a panel load: handled in afterSwap below
     }
-    const before = remembered;
+    const before = focusBefore.get(event.detail.xhr);
     window.setTimeout(function () { restoreFocus(before, event); }, 30);
   });
 
   function restoreFocus(before, event) {
     if (!before) return;
-    const polled = before.path && before.path.indexOf("/queue/poll/") !== -1;
+    const polled = before.path.indexOf("/queue/poll/") !== -1;
     const active = document.activeElement;
     if (polled && active && active !== document.body && document.contains(active)) return;
     const p = panel();
@@ -122,7 +126,7 @@
       const invalid = p && p.querySelector('[aria-invalid="true"]');
       if (invalid) { invalid.focus(); return; }
       const row = before.itemId && document.getElementById("item-" + before.itemId);
-      const closed = event.detail.pathInfo && /\/close\/$/.test(event.detail.pathInfo.requestPath || "");
+      const closed = /\/close\/$/.test(before.path);
       if (closed) {
         const panelItem = p && p.dataset.item;
         const all = rows();
