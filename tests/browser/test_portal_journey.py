@@ -78,7 +78,7 @@ def test_invited_patient_sets_up_switches_to_spanish_and_changes_their_number(
     # Then the status home, in Spanish, shows the new number and the call back
     phone.get_by_role("link", name="Inicio").click()
     expect(phone.get_by_role("heading", name="Lo que hacemos por usted")).to_be_visible()
-    expect(phone.locator("main")).to_contain_text("Su celular: +13125550188")
+    expect(phone.locator("main")).to_contain_text("Su celular: (312) 555-0188")
     expect(phone.locator("main")).to_contain_text("Le vamos a llamar")
     expect(phone.locator("main")).to_contain_text("Equipo de recepción")
     expect(phone.locator("main")).to_contain_text(re.compile(r"\d{1,2}:\d\d C[SD]T"))

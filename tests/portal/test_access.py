@@ -79,7 +79,8 @@ def test_second_patient_sees_nothing_of_the_first_on_any_portal_url(as_user, pra
     second_patient.user = UserFactory()
     second_patient.save()
     client = as_user(second_patient.user)
-    first = ["Maria", "Garcia", mobile.value, "maria.first@example.test", "+13125550177",
+    first = ["Maria", "Garcia", mobile.value, "555-0123", "maria.first@example.test",
+             "+13125550177", "555-0177",
              "records", str(patient.pk), patient.mrn]
     for url in patient_urls(practice.slug) + [reverse("portal_contact_verify",
                                                       args=[practice.slug, "email"])]:

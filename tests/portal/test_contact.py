@@ -127,7 +127,7 @@ def test_status_home_lists_contacts_and_open_work(browser, practice, patient, mo
     WorkItemFactory(practice=practice, patient=patient, kind="callback", title="STAFF NOTE")
     home = browser.get(reverse("portal_home", args=[practice.slug])).text
     needs, doing = home.split("What we are doing for you")
-    assert "Check your mobile number: +13125550123" in needs
+    assert "Check your mobile number: (312) 555-0123" in needs
     assert "Your email: m@example.test" in doing and "We will call you back" in doing
     assert "Front desk team" in doing and "CST" in doing or "CDT" in doing
     assert "STAFF NOTE" not in home
@@ -151,3 +151,9 @@ def test_an_item_waiting_on_the_patient_is_under_what_we_need(browser, practice,
     needs, _doing = home.split("What we are doing for you")
     assert "We are checking your insurance" in needs and "waiting for your answer" in needs
     assert "back of the card" not in home  # staff words stay with staff
+
+
+def test_an_email_never_marked_main_still_shows(browser, practice, patient):
+    ContactPointFactory(patient=patient, kind="email", value="old@example.test")
+    page = browser.get(reverse("portal_contact", args=[practice.slug])).text
+    assert "old@example.test" in page and "None yet" in page  # the email shows; no mobile

@@ -20,6 +20,7 @@ from vpm.patients.verification import (
 
 from .access import patient_page, public_portal_page
 from .forms import ChannelForm, CodeForm, ContactChangeForm
+from .selectors import main_contact_points
 
 CONTACT_LINKS = ("contact", "status")
 # In URLs the kinds are words, never values: /contact/mobile/, /contact/email/.
@@ -33,9 +34,7 @@ def _kind(kind_word):
 
 
 def _primary_points(request):
-    points = ContactPoint.objects.for_practice(request.practice).filter(
-        patient=request.portal.patient, is_primary=True)
-    return {point.kind: point for point in points}
+    return main_contact_points(practice=request.practice, patient=request.portal.patient)
 
 
 @never_cache

@@ -12,6 +12,7 @@ from vpm.patients.models import ContactPoint
 from vpm.queue.models import Status, WorkItem
 
 from .registry import DOING, NEEDS_YOU, StatusEntry
+from .selectors import main_contact_points, phone_display
 
 TEAM_NAMES = {
     "registration": gettext_lazy("Front desk team"),
@@ -52,22 +53,22 @@ OTHER_KIND = (gettext_lazy("We are working on something for you"),
 
 
 def contact_details(*, practice, patient):
-    points = ContactPoint.objects.for_practice(practice).filter(patient=patient, is_primary=True)
     change_url = reverse("portal_contact", args=[practice.slug])
-    for point in points.order_by("kind"):
+    for point in main_contact_points(practice=practice, patient=patient).values():
         is_phone = point.kind == ContactPoint.Kind.PHONE
+        shown = phone_display(point.value) if is_phone else point.value
         if point.is_verified:
             yield StatusEntry(
                 section=DOING,
                 title=(_("Your mobile number: %(value)s") if is_phone
-                       else _("Your email: %(value)s")) % {"value": point.value},
+                       else _("Your email: %(value)s")) % {"value": shown},
                 next_step=_("You showed us it is yours. We use it to reach you."),
                 action_url=change_url, action_label=_("Change your details"), sort_key=(2,))
         else:
             yield StatusEntry(
                 section=NEEDS_YOU,
                 title=(_("Check your mobile number: %(value)s") if is_phone
-                       else _("Check your email: %(value)s")) % {"value": point.value},
+                       else _("Check your email: %(value)s")) % {"value": shown},
                 next_step=_("We will send you a code. Type it in to show it is yours."),
                 team=str(TEAM_NAMES["registration"]),
                 action_url=change_url, action_label=_("Check it now"), sort_key=(1,))

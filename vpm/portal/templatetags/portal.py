@@ -53,3 +53,11 @@ def help_phone(practice):
     for match in phonenumbers.PhoneNumberMatcher(practice.help_contact or "", "US"):
         return match.raw_string
     return ""
+
+
+@register.filter
+def phone(value):
+    """A phone number as people write it: (312) 555-0100."""
+    from vpm.portal.selectors import phone_display
+
+    return phone_display(value) if value else ""
