@@ -183,3 +183,17 @@ def test_staff_actions_on_another_practices_patient_are_404(as_user, staff, prac
     for action in ("invite", "revoke", "unlock", "status_link"):
         url = reverse(f"portal_staff_{action}", args=[practice.slug, foreign.pk])
         assert as_user(staff).post(url, {"kind": "phone"}).status_code == 404
+
+
+def test_after_changing_their_mobile_the_patient_signs_in_with_the_new_one(
+        as_user, staff, practice, patient, mobile):
+    _invite(as_user, staff, patient)
+    client = Client()
+    _accept(client, practice, OutboundMessage.objects.get())
+    client.post(reverse("portal_contact_change", args=[practice.slug, "mobile"]),
+                {"value": "(312) 555-0188"})
+    code = re.search(r"\b(\d{6})\b", OutboundMessage.objects.get(
+        template="contact_verification").body).group(1)
+    client.post(reverse("portal_contact_verify", args=[practice.slug, "mobile"]), {"code": code})
+    assert _sign_in(Client(), practice, "(312) 555-0188").status_code == 302
+    assert _sign_in(Client(), practice, mobile.value).status_code == 400

@@ -150,3 +150,18 @@ def portal_password_reset_request(*, practice, login, base_url) -> None:
         return
 
 
+
+
+def portal_account_login_follow(*, point) -> None:
+    """A patient proved a new email or mobile: if they sign in with that kind, use the new one.
+
+    Left as it was if another patient of the practice already signs in with it.
+    """
+    account = PortalAccount.objects.filter(patient_id=point.patient_id,
+                                           login_kind=point.kind).first()
+    if account is None or account.login == point.value:
+        return
+    taken = PortalAccount.objects.for_practice(point.practice).filter(login=point.value).exists()
+    if not taken:
+        account.login = point.value
+        account.save(update_fields=["login"])

@@ -19,6 +19,7 @@ from vpm.patients.verification import (
 )
 
 from .access import patient_page, public_portal_page
+from .accounts import portal_account_login_follow
 from .forms import ChannelForm, CodeForm, ContactChangeForm
 from .selectors import main_contact_points
 
@@ -78,11 +79,12 @@ def contact_verify(request, practice_slug, kind_word):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            contact_verification_confirm_code(verification=verification,
-                                              code=form.cleaned_data["code"])
+            point = contact_verification_confirm_code(verification=verification,
+                                                      code=form.cleaned_data["code"])
         except VerificationError as refusal:
             form.add_error("code", str(refusal))
         else:
+            portal_account_login_follow(point=point)
             messages.success(request, _("Thank you. Your mobile number is saved.")
                              if kind == "phone" else _("Thank you. Your email is saved."))
             return redirect("portal_contact", practice_slug=practice_slug)
@@ -136,8 +138,9 @@ def contact_verify_link(request, practice_slug, link_code):
     if request.method == "GET":
         return render(request, "portal/contact_verified.html", {"ask": True})
     try:
-        contact_verification_confirm_link(practice=request.practice, link_code=link_code)
+        point = contact_verification_confirm_link(practice=request.practice, link_code=link_code)
     except VerificationError as refusal:
         return render(request, "portal/contact_verified.html", {"error": str(refusal)},
                       status=400)
+    portal_account_login_follow(point=point)
     return render(request, "portal/contact_verified.html", {})

@@ -28,6 +28,7 @@ from .access import (
     public_portal_page,
 )
 from .forms import DateOfBirthForm, LanguageForm
+from .models import PortalLink
 from .registry import DOING, NEEDS_YOU, status_entries
 from .services import (
     LinkLocked,
@@ -35,6 +36,7 @@ from .services import (
     portal_link_check,
     portal_link_from_token,
     portal_link_landing,
+    portal_onboarding_done,
     portal_settings_for,
     portal_state_for,
 )
@@ -74,8 +76,6 @@ def link_open(request, practice_slug, token):
 
 
 def _pending_link(request):
-    from .models import PortalLink
-
     link_id = request.session.get(PENDING_LINK_KEY)
     if link_id is None:
         return None
@@ -92,8 +92,9 @@ def link_check(request, practice_slug):
     if link is None:
         return _link_unusable(request)
     ask_last_name = portal_settings_for(request.practice).link_check_asks_last_name
-    if portal_state_for(link.patient).is_locked():
-        return _link_locked(request, portal_state_for(link.patient).locked_until)
+    state = portal_state_for(link.patient)
+    if state.is_locked():
+        return _link_locked(request, state.locked_until)
     form = DateOfBirthForm(request.POST or None, ask_last_name=ask_last_name)
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,8 +176,6 @@ def onboarding(request, practice_slug, step=1):
         return redirect("portal_onboarding", practice_slug=practice_slug)
     if request.method == "POST":
         if "skip" in request.POST or step == ONBOARDING_STEPS:
-            from .services import portal_onboarding_done
-
             portal_onboarding_done(patient=request.portal.patient)
             return redirect("portal_home", practice_slug=practice_slug)
         return redirect("portal_onboarding_step", practice_slug=practice_slug, step=step + 1)
