@@ -102,3 +102,17 @@ def test_patient_pages_are_never_cached(as_user, patient_user, practice):
     for url in patient_urls(practice.slug):
         response = client.get(url)
         assert "no-store" in response.get("Cache-Control", ""), url
+
+
+def test_pages_with_the_patients_details_write_an_audit_event(as_user, practice, patient,
+                                                              patient_user, mobile):
+    from vpm.audit.models import AuditEvent
+
+    contact_verification_start(patient=patient, kind="phone", value="(312) 555-0177",
+                               base_url="http://testserver")
+    client = as_user(patient_user)
+    for name, args in [("portal_home", []), ("portal_contact", []),
+                       ("portal_contact_verify", ["mobile"])]:
+        before = AuditEvent.objects.filter(patient=patient, via="portal").count()
+        assert client.get(reverse(name, args=[practice.slug, *args])).status_code == 200
+        assert AuditEvent.objects.filter(patient=patient, via="portal").count() == before + 1, name

@@ -28,6 +28,13 @@ CONTACT_LINKS = ("contact", "status")
 KINDS = {"email": ContactPoint.Kind.EMAIL, "mobile": ContactPoint.Kind.PHONE}
 
 
+def _audit_read(request):
+    """The patient (or a checked link) saw their own contact details."""
+    patient = request.portal.patient
+    audit_record(request=request, practice=request.practice, patient=patient, obj=patient,
+                 action=AuditEvent.Action.VIEW_PATIENT, via="portal")
+
+
 def _kind(kind_word):
     if kind_word not in KINDS:
         raise Http404
@@ -42,8 +49,7 @@ def _primary_points(request):
 @patient_page(link_purposes=CONTACT_LINKS)
 def contact(request, practice_slug):
     patient = request.portal.patient
-    audit_record(request=request, practice=request.practice, patient=patient, obj=patient,
-                 action=AuditEvent.Action.VIEW_PATIENT, via="portal")
+    _audit_read(request)
     points = _primary_points(request)
     return render(request, "portal/contact.html", {
         "patient": patient, "email": points.get("email"), "mobile": points.get("phone"),
@@ -76,6 +82,7 @@ def contact_verify(request, practice_slug, kind_word):
     if verification is None:
         messages.info(request, _("There is no code waiting. Ask for a new one here."))
         return redirect("portal_contact_change", practice_slug=practice_slug, kind_word=kind_word)
+    _audit_read(request)  # the page shows the number or email the code went to
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
