@@ -20,3 +20,6 @@ class SchedulingConfig(AppConfig):
         from vpm.patients.merge_registry import register_patient_reference
 
         register_patient_reference("scheduling.Appointment")
+        from .waitlist import OFFER, offer_link_landing
+
+        register_link_purpose(OFFER, landing=offer_link_landing)

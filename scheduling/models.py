@@ -517,3 +517,85 @@ class AppointmentReminder(TenantModel):
     @property
     def kind(self):
         return f"{self.hours_before}h"
+
+
+class WaitlistEntryQuerySet(TenantQuerySet):
+    def active(self):
+        return self.filter(status=WaitlistEntry.Status.ACTIVE)
+
+
+class WaitlistEntry(TenantModel):
+    """A patient who wants an earlier (or any) time for a visit type (S9).
+
+    With `appointment`, accepting an offer moves that visit earlier; without,
+    it books a new one. Entries are offered in the order they were made.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Waiting"
+        FULFILLED = "fulfilled", "Got a time"
+        CANCELLED = "cancelled", "No longer waiting"
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE,
+                                related_name="waitlist_entries")
+    visit_type = models.ForeignKey(VisitType, on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey("practices.Membership", on_delete=models.CASCADE, null=True,
+                                 blank=True, related_name="+", help_text="Empty: any provider.")
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, null=True, blank=True,
+                                    related_name="waitlist_entries",
+                                    help_text="The booked visit to move earlier, if any.")
+    available_from = models.DateField()
+    available_until = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["practice", "visit_type", "status", "created_at"],
+                                name="waitlist_entry_match_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(available_until__gte=F("available_from")),
+                                   name="waitlist_entry_window"),
+            models.UniqueConstraint(fields=["practice", "appointment"],
+                                    condition=Q(status="active", appointment__isnull=False),
+                                    name="waitlist_one_active_entry_per_visit"),
+        ]
+
+
+class WaitlistOffer(TenantModel):
+    """A freed time offered to one waitlisted patient. The first to accept gets it; the
+    appointment's exclusion constraint decides, so two accepts can never both win."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", "Offered"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        GONE = "gone", "Taken by someone else"
+        EXPIRED = "expired", "Expired"
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
+    provider = models.ForeignKey("practices.Membership", on_delete=models.CASCADE,
+                                 related_name="+")
+    starts_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OFFERED)
+    expires_at = models.DateTimeField()
+    appointment = models.ForeignKey(Appointment, on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+",
+                                    help_text="The visit the acceptance booked or moved.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["practice", "provider", "starts_at"], name="waitlist_offer_slot_idx"),
+            models.Index(fields=["expires_at"], condition=Q(status="offered"),
+                         name="waitlist_offer_expiry_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "provider", "starts_at"],
+                                    name="waitlist_offer_once_per_entry_and_slot"),
+        ]

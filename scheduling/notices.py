@@ -53,9 +53,14 @@ def contact_for(appointment) -> tuple[str, str] | None:
 
     A patient who prefers phone calls still gets reminders as texts to that phone.
     """
-    kind = CHANNEL_TO_CONTACT[appointment.channel]
-    point = (ContactPoint.objects.for_practice(appointment.practice)
-             .filter(patient_id=appointment.patient_id, kind=kind)
+    return contact_for_patient(practice=appointment.practice, patient_id=appointment.patient_id,
+                               channel=appointment.channel)
+
+
+def contact_for_patient(*, practice, patient_id, channel) -> tuple[str, str] | None:
+    kind = CHANNEL_TO_CONTACT.get(channel, ContactPoint.Kind.PHONE)
+    point = (ContactPoint.objects.for_practice(practice)
+             .filter(patient_id=patient_id, kind=kind)
              .order_by("-is_primary", "-verified_at", "id").first())
     if point is None:
         return None

@@ -70,6 +70,7 @@ def portal_visit(request, practice_slug, appointment_id):
         **visit_context(appointment, language=language),
         "steps": steps_for(appointment, language=language),
         "may_change": _may_change_online(appointment),
+        "waitlist_url": reverse("portal_waitlist_join", args=[practice_slug, appointment.pk]),
     })
 
 
@@ -321,3 +322,81 @@ def upcoming_visits_status(*, practice, patient):
 def visit_link_landing(link):
     return reverse("portal_visit", args=[link.practice.slug, link.target])
 
+
+
+# --- Waitlist --------------------------------------------------------------------
+
+class WaitlistJoinForm(forms.Form):
+    available_until = forms.DateField(
+        label=gettext_lazy("Until when could you come?"), widget=forms.DateInput(
+            attrs={"type": "date"}),
+        error_messages={"required": gettext_lazy("Enter the last day you could come."),
+                        "invalid": gettext_lazy("Enter a date like 2027-03-15.")})
+
+
+@never_cache
+@patient_page(link_purposes=(VISIT,))
+@require_http_methods(["GET", "POST"])
+def portal_waitlist_join(request, practice_slug, appointment_id):
+    """Ask for an earlier time than this visit: offers come by text or email."""
+    from vpm.validators import check_date_bounds
+
+    from .waitlist import WaitlistError, waitlist_join
+
+    appointment = _own_appointment(request, appointment_id)
+    form = WaitlistJoinForm(_posted(request), initial={
+        "available_until": timezone.localtime(appointment.starts_at).date()})
+    if request.method == "POST" and form.is_valid():
+        until = form.cleaned_data["available_until"]
+        try:
+            check_date_bounds(until, max_future=timedelta(days=400))
+            waitlist_join(practice=request.practice, patient=request.portal.patient,
+                          visit_type=appointment.visit_type, appointment=appointment,
+                          available_from=timezone.localdate(),
+                          available_until=min(until, timezone.localtime(
+                              appointment.starts_at).date()))
+        except (WaitlistError, forms.ValidationError):
+            form.add_error("available_until", _("Choose a day from today until your visit."))
+        else:
+            messages.success(request, _("You are on the waitlist. If an earlier time is free, "
+                                        "we will send you an offer. Your visit stays booked."))
+            return redirect("portal_visit", practice_slug=practice_slug,
+                            appointment_id=appointment.pk)
+    return render(request, "scheduling/portal/waitlist_join.html", {
+        "appointment": appointment, "form": form,
+        **visit_context(appointment, language=request.LANGUAGE_CODE)},
+        status=400 if form.errors else 200)
+
+
+@never_cache
+@patient_page(link_purposes=("waitlist_offer",))
+@require_http_methods(["GET", "POST"])
+def portal_waitlist_offer(request, practice_slug, offer_id):
+    from .models import WaitlistOffer
+    from .waitlist import waitlist_offer_accept, waitlist_offer_decline
+
+    visitor = request.portal
+    offer = get_object_or_404(
+        WaitlistOffer.objects.for_practice(request.practice)
+        .select_related("entry__visit_type", "provider__user", "entry__appointment"),
+        pk=offer_id, entry__patient=visitor.patient)
+    visitor.require_target(purpose="waitlist_offer", target=offer.pk)
+    audit_record(request=request, practice=request.practice, patient=visitor.patient, obj=offer,
+                 action=AuditEvent.Action.VIEW_PATIENT)
+    outcome = None
+    if request.method == "POST":
+        if request.POST.get("answer") == "accept":
+            outcome, appointment = waitlist_offer_accept(practice=request.practice, offer=offer)
+            if outcome == "accepted":
+                messages.success(request, _("It is yours. Your visit is booked at the new time."))
+                if visitor.link is None:
+                    return redirect("portal_visit", practice_slug=practice_slug,
+                                    appointment_id=appointment.pk)
+        elif request.POST.get("answer") == "decline":
+            waitlist_offer_decline(practice=request.practice, offer=offer)
+            outcome = "declined"
+        offer.refresh_from_db()
+    return render(request, "scheduling/portal/waitlist_offer.html", {
+        "offer": offer, "outcome": outcome or "",
+        "visit_name": offer.entry.visit_type.name_for(request.LANGUAGE_CODE)},
+        status=409 if outcome == "gone" else 200)

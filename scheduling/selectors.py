@@ -344,3 +344,16 @@ def setup_overview(*, practice) -> dict:
         "questions": questionnaire_for(practice),
         "providers": providers_for(practice),
     }
+
+
+def waitlist_stats(*, practice, days=28) -> dict:
+    """Offers sent and accepted over the last `days`: the acceptance rate (one query)."""
+    from django.db.models import Count, Q
+
+    from .models import WaitlistOffer
+
+    counts = WaitlistOffer.objects.for_practice(practice).filter(
+        created_at__gte=timezone.now() - timedelta(days=days)).aggregate(
+        sent=Count("id"), accepted=Count("id", filter=Q(status="accepted")))
+    counts["rate"] = round(100 * counts["accepted"] / counts["sent"]) if counts["sent"] else None
+    return counts

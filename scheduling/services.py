@@ -67,7 +67,7 @@ def _event(appointment, action, *, actor=None, via="", reason=None, note="",
         at=timezone.now())
 
 
-def _lock_providers(*provider_ids):
+def lock_providers(*provider_ids):
     with connection.cursor() as cursor:
         for provider_id in sorted(set(provider_ids)):
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
@@ -165,7 +165,7 @@ def appointment_book(*, practice, patient, provider, visit_type, starts_at, via,
                                        provider=provider, starts_at=starts_at)
     if identity_check is not None and identity_check.patient_id != patient.pk:
         raise SchedulingError("That identity check is for another patient.")
-    _lock_providers(provider.pk)
+    lock_providers(provider.pk)
     ends_at = starts_at + visit_type.duration
     appointment = Appointment(
         practice=practice, patient=patient, provider=provider, visit_type=visit_type,
@@ -229,8 +229,8 @@ def appointment_reschedule(*, practice, appointment, starts_at, reason, via, act
                         starts_at=starts_at, exclude_appointment=appointment):
         raise _refusal_for_closed_slot(practice=practice, visit_type=visit_type,
                                        provider=provider, starts_at=starts_at)
-    _lock_providers(provider.pk, appointment.provider_id)
-    previous = appointment.starts_at
+    lock_providers(provider.pk, appointment.provider_id)
+    previous, previous_provider = appointment.starts_at, appointment.provider
     appointment.provider = provider
     appointment.starts_at = starts_at
     appointment.ends_at = starts_at + visit_type.duration
@@ -243,6 +243,7 @@ def appointment_reschedule(*, practice, appointment, starts_at, reason, via, act
     reminders_cancel(appointment=appointment, reason="the visit was moved")
     reminders_plan(appointment=appointment, rules=rules, now=now)
     appointment_notice_queue(appointment=appointment, change="rescheduled")
+    _backfill(practice, previous_provider, previous)
     _after_change(appointment, "rescheduled", freed=(previous, appointment.provider_id))
     return appointment
 
@@ -274,6 +275,7 @@ def appointment_cancel(*, practice, appointment, reason, via, actor=None,
            via=via, reason=reason, note=note)
     reminders_cancel(appointment=appointment, reason="the visit was cancelled")
     appointment_notice_queue(appointment=appointment, change="cancelled")
+    _backfill(practice, appointment.provider, appointment.starts_at)
     _after_change(appointment, "cancelled", freed=(appointment.starts_at, appointment.provider_id))
     return appointment
 
@@ -307,6 +309,7 @@ def appointment_mark_attendance(*, practice, appointment, outcome, actor,
         _event(appointment, Action.LATE_CANCELLED, actor=actor, via=Via.STAFF, reason=reason,
                note=note)
         reminders_cancel(appointment=appointment, reason="the visit was cancelled")
+        _backfill(practice, appointment.provider, appointment.starts_at)
         return appointment
     if outcome not in ATTENDANCE:
         raise SchedulingError("Choose arrived, no-show or late cancel.", field="outcome")
@@ -376,6 +379,13 @@ def reminders_cancel(*, appointment, reason):
         appointment=appointment, status=AppointmentReminder.Status.PENDING
     ).update(status=AppointmentReminder.Status.CANCELLED, skip_reason=reason[:200],
              processed_at=timezone.now())
+
+
+def _backfill(practice, provider, starts_at):
+    """A freed time goes to the waitlist in the same transaction (nothing lost)."""
+    from .waitlist import waitlist_backfill
+
+    waitlist_backfill(practice=practice, provider=provider, starts_at=starts_at)
 
 
 def _after_change(appointment, change, *, freed=None):

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import checks, notices
+from . import checks, notices, waitlist
 
 
 @shared_task
@@ -13,3 +13,9 @@ def send_due_reminders():
 def run_pre_visit_checks():
     """Beat, every 5 minutes: unverified channels and insurance before visits."""
     return checks.checks_sweep()
+
+
+@shared_task
+def run_waitlist_sweep():
+    """Beat, every minute: expire offers; offer still-free times to the next patients."""
+    return waitlist.waitlist_sweep()

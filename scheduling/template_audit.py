@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Appointment, AppointmentStatus, BookingAnswer, TemplateBlock
+from .models import Appointment, AppointmentStatus, BookingAnswer, TemplateBlock, WaitlistEntry
 from .selectors import (
     local_day_bounds,
     open_windows,
@@ -122,10 +122,6 @@ def _demanded_visit_types(practice) -> dict:
     for type_id in BookingAnswer.objects.for_practice(practice).filter(
             outcome=BookingAnswer.Outcome.RECOMMEND).values_list("visit_type_id", flat=True):
         demand[type_id] = "the questionnaire recommends it"
-    try:
-        from .models import WaitlistEntry
-    except ImportError:  # the waitlist arrives in a later migration
-        return demand
     for type_id in WaitlistEntry.objects.for_practice(practice).active().values_list(
             "visit_type_id", flat=True):
         demand[type_id] = "patients are waiting for it"

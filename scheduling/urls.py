@@ -11,6 +11,10 @@ urlpatterns = [
          name="portal_visit_cancel"),
     path("portal/visits/<uuid:appointment_id>/reschedule/", portal_views.portal_visit_reschedule,
          name="portal_visit_reschedule"),
+    path("portal/visits/<uuid:appointment_id>/waitlist/", portal_views.portal_waitlist_join,
+         name="portal_waitlist_join"),
+    path("portal/offers/<int:offer_id>/", portal_views.portal_waitlist_offer,
+         name="portal_waitlist_offer"),
     path("portal/book/", portal_views.portal_book_start, name="portal_book_start"),
     path("portal/book/question/", portal_views.portal_book_question,
          name="portal_book_question"),
@@ -19,6 +23,7 @@ urlpatterns = [
     # Staff
     path("patients/<uuid:patient_id>/book/", views.book_for_patient, name="book_for_patient"),
     path("schedule/", views.schedule, name="schedule"),
+    path("waitlist/", views.waitlist, name="waitlist"),
     path("appointments/<uuid:appointment_id>/", views.appointment_detail,
          name="appointment_detail"),
     path("appointments/<uuid:appointment_id>/reschedule/", views.appointment_reschedule_view,

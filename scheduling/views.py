@@ -456,3 +456,22 @@ def audit(request, practice_slug):
         "form": form, "weeks": weeks,
         "report": template_audit(practice=request.practice, weeks=weeks),
     }, status=400 if form.is_bound and form.errors else 200)
+
+
+@never_cache
+@staff_required
+def waitlist(request, practice_slug):
+    """Who is waiting, and the offers out: sent, accepted, gone, expired."""
+    from .models import WaitlistEntry, WaitlistOffer
+
+    practice = request.practice
+    entries = (WaitlistEntry.objects.for_practice(practice).active()
+               .select_related("patient", "visit_type", "provider__user", "appointment")
+               .order_by("created_at", "id")[:200])
+    offers = (WaitlistOffer.objects.for_practice(practice)
+              .select_related("entry__patient", "entry__visit_type", "provider__user")
+              .order_by("-created_at", "-id")[:100])
+    audit_record(request=request, practice=practice, action=AuditEvent.Action.LIST_PATIENTS)
+    return render(request, "scheduling/staff/waitlist.html",
+                  {"entries": entries, "offers": offers,
+                   "stats": selectors.waitlist_stats(practice=practice)})

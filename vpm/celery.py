@@ -67,4 +67,9 @@ app.conf.beat_schedule = {
         "schedule": 300.0,
         "options": {"expires": 295},
     },
+    # Waitlist offers (scheduling) expire in minutes: check every minute.
+    "run-waitlist-sweep": {
+        "task": "scheduling.tasks.run_waitlist_sweep",
+        "schedule": 60.0,
+    },
 }
