@@ -49,6 +49,7 @@ lock:  ## Re-pin dependencies after editing pyproject.toml
 bench: $(STAMP)  ## Seed data at scale in its own database and time the list pages
 	VPM_DB_NAME=vpm_bench $(PY) manage.py migrate --verbosity 0
 	VPM_DB_NAME=vpm_bench $(PY) manage.py benchmark $(BENCH_ARGS)
+	VPM_DB_NAME=vpm_bench $(PY) manage.py bench_scheduling $(SCHEDULING_BENCH_ARGS)
 
 stop:  ## Stop the embedded PostgreSQL if it is still running
 	$(PY) -c "from vpm.embedded_db import stop; stop()"

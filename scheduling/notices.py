@@ -153,7 +153,7 @@ def reminder_process(*, reminder_id, now=None) -> str | None:
             _skip(reminder, "the visit had begun before it could be sent", now)
             return "skipped"
         nearer = AppointmentReminder.objects.filter(
-            appointment=appointment, sequence=reminder.sequence, status=Status.PENDING,
+            practice_id=reminder.practice_id, appointment=appointment, sequence=reminder.sequence, status=Status.PENDING,
             hours_before__lt=reminder.hours_before, due_at__lte=now).order_by("hours_before")
         if nearer.exists():
             _skip(reminder, f"superseded by the {nearer.first().kind} reminder", now)

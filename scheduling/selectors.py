@@ -7,6 +7,7 @@ instants day by day, so a 09:00 block is 09:00 local on both sides of a
 daylight-saving change.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -107,6 +108,20 @@ def _overlaps(start, end, ranges):
     return any(start < r_end and r_start < end for r_start, r_end in ranges)
 
 
+class _BusyTimes:
+    """One provider's booked ranges, sorted. They never overlap each other (the exclusion
+    constraint), so sorted by start they are sorted by end too: one bisect per question."""
+
+    def __init__(self, ranges):
+        ranges = sorted(ranges)
+        self.starts = [r[0] for r in ranges]
+        self.ends = [r[1] for r in ranges]
+
+    def overlaps(self, start, end):
+        i = bisect_left(self.starts, end) - 1
+        return i >= 0 and self.ends[i] > start
+
+
 def open_windows(*, practice, visit_type, providers, first_day, last_day, modality=None):
     """Per provider, the (start, end, modality) windows in which `visit_type` may be seen,
     and the time-off ranges. Three queries."""
@@ -182,13 +197,14 @@ def slot_search(*, practice, visit_type, first_day, last_day, provider=None, mod
     slots = []
     for provider_id, provider_windows in windows.items():
         seen = set()
+        booked = _BusyTimes(busy[provider_id])
         for window_start, window_end in sorted(provider_windows):
             start = window_start
             while start + visit_type.duration <= window_end:
                 end = start + visit_type.duration
                 if (start >= not_before and start not in seen
                         and not _overlaps(start, end, time_off[provider_id])
-                        and not _overlaps(start, end + visit_type.buffer, busy[provider_id])):
+                        and not booked.overlaps(start, end + visit_type.buffer)):
                     seen.add(start)
                     slots.append(Slot(provider_id, names[provider_id], start, end,
                                       modality or visit_type.modality))

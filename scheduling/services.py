@@ -376,7 +376,8 @@ def reminders_plan(*, appointment, rules=None, now=None):
 
 def reminders_cancel(*, appointment, reason):
     AppointmentReminder.objects.filter(
-        appointment=appointment, status=AppointmentReminder.Status.PENDING
+        practice_id=appointment.practice_id, appointment=appointment,
+        status=AppointmentReminder.Status.PENDING
     ).update(status=AppointmentReminder.Status.CANCELLED, skip_reason=reason[:200],
              processed_at=timezone.now())
 

@@ -8,6 +8,7 @@ including malformed ids, get a JSON 404.
 from django.urls import include, path, re_path
 
 from messaging import api as messaging
+from scheduling import api as scheduling
 from vpm.api import api_not_found
 from vpm.patients import api as patients
 from vpm.practices import api as practices
@@ -64,6 +65,30 @@ practice_urls = [
          name="api_work_item_wait"),
     path("work-items/<int:item_id>/resume/", queue.WorkItemResumeView.as_view(),
          name="api_work_item_resume"),
+]
+
+# Scheduling: visit types, templates, exceptions, slots, appointments, waitlist.
+practice_urls += [
+    path("visit-types/", scheduling.VisitTypeListView.as_view(), name="api_visit_type_list"),
+    path("template-blocks/", scheduling.TemplateBlockListView.as_view(),
+         name="api_template_block_list"),
+    path("template-blocks/<int:block_id>/", scheduling.TemplateBlockDetailView.as_view(),
+         name="api_template_block_detail"),
+    path("template-exceptions/", scheduling.TemplateExceptionListView.as_view(),
+         name="api_template_exception_list"),
+    path("template-exceptions/<int:exception_id>/",
+         scheduling.TemplateExceptionDetailView.as_view(), name="api_template_exception_detail"),
+    path("slots/", scheduling.SlotSearchView.as_view(), name="api_slot_search"),
+    path("appointments/", scheduling.AppointmentListView.as_view(), name="api_appointment_list"),
+    path("appointments/<uuid:appointment_id>/", scheduling.AppointmentDetailView.as_view(),
+         name="api_appointment_detail"),
+    path("appointments/<uuid:appointment_id>/reschedule/",
+         scheduling.AppointmentRescheduleView.as_view(), name="api_appointment_reschedule"),
+    path("appointments/<uuid:appointment_id>/cancel/", scheduling.AppointmentCancelView.as_view(),
+         name="api_appointment_cancel"),
+    path("appointments/<uuid:appointment_id>/attendance/",
+         scheduling.AppointmentAttendanceView.as_view(), name="api_appointment_attendance"),
+    path("waitlist/", scheduling.WaitlistListView.as_view(), name="api_waitlist"),
 ]
 
 urlpatterns = [

@@ -230,6 +230,9 @@ SPECTACULAR_SETTINGS = {
     # (contact points, work items); messaging's next to the contact log's and the queue's.
     "ENUM_NAME_OVERRIDES": {
         "ContactPointKindEnum": "vpm.patients.models.ContactPoint.Kind",
+        "TemplateExceptionKindEnum": "scheduling.models.TemplateException.Kind",
+        "AttendanceOutcomeEnum": "scheduling.api.ATTENDANCE_OUTCOMES",
+        "ContactAttemptOutcomeEnum": "vpm.patients.models.ContactAttempt.Outcome",
         "MessageChannelEnum": "messaging.models.Message.Channel",
         "MessageDirectionEnum": "messaging.models.Message.Direction",
         "ThreadStatusEnum": "messaging.models.Thread.Status",

@@ -37,6 +37,19 @@ OUR_PATHS = {
     "/api/v1/p/{practice_slug}/work-items/{item_id}/take-over/",
     "/api/v1/p/{practice_slug}/work-items/{item_id}/wait/",
     "/api/v1/p/{practice_slug}/work-items/{item_id}/resume/",
+    # scheduling
+    "/api/v1/p/{practice_slug}/visit-types/",
+    "/api/v1/p/{practice_slug}/template-blocks/",
+    "/api/v1/p/{practice_slug}/template-blocks/{block_id}/",
+    "/api/v1/p/{practice_slug}/template-exceptions/",
+    "/api/v1/p/{practice_slug}/template-exceptions/{exception_id}/",
+    "/api/v1/p/{practice_slug}/slots/",
+    "/api/v1/p/{practice_slug}/appointments/",
+    "/api/v1/p/{practice_slug}/appointments/{appointment_id}/",
+    "/api/v1/p/{practice_slug}/appointments/{appointment_id}/reschedule/",
+    "/api/v1/p/{practice_slug}/appointments/{appointment_id}/cancel/",
+    "/api/v1/p/{practice_slug}/appointments/{appointment_id}/attendance/",
+    "/api/v1/p/{practice_slug}/waitlist/",
 }
 
 

@@ -25,3 +25,7 @@ def provider_member(practice, provider):
 def template(practice, provider_member, video_visit):
     """Dr. Provider sees video follow-ups Monday to Friday, 09:00-12:00 practice time."""
     return weekly_template(practice, provider_member, [video_visit])
+
+
+# The API tests' clients and query counter (tests/api/conftest.py).
+from tests.api.conftest import api_as, count_queries  # noqa: E402, F401

@@ -88,6 +88,7 @@ def seed_demo() -> list[DemoLogin]:
         logins += _seed_portal_accounts(practice)
         logins += _seed_queue_teams(practice)
         _seed_work_items(practice)
+        _seed_workflow_apps(practice)
     return logins
 
 
@@ -98,6 +99,22 @@ def _seed_portal_accounts(practice):
     first_two = list(Patient.objects.for_practice(practice).order_by("mrn")[:2])
     return [DemoLogin(practice.slug, patient.user.email, "patient", None)
             for patient in seed_portal(practice, first_two, _user)[1:]]
+
+
+def _seed_workflow_apps(practice):
+    """Workflow apps add their own demo data through `<app>/demo.py: demo_seed(practice)`,
+    so the core names none of them."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("vpm.") or not module_has_submodule(config.module, "demo"):
+            continue
+        seed = getattr(import_module(f"{config.name}.demo"), "demo_seed", None)
+        if seed is not None:
+            seed(practice)
 
 
 def _user(email, name):
