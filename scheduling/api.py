@@ -395,7 +395,7 @@ class BookInput(StrictInput):
         return attrs
 
 
-class ReasonInput(StrictInput):
+class AppointmentReasonInput(StrictInput):
     reason = StrictCharField(max_length=40, help_text="A reason code of the practice.")
     note = StrictCharField(max_length=300, allow_blank=True, default="")
 
@@ -407,7 +407,7 @@ class ReasonInput(StrictInput):
         return reason
 
 
-class RescheduleInput(ReasonInput):
+class AppointmentRescheduleInput(AppointmentReasonInput):
     starts_at = BoundedDateTimeSerializerField(max_future=AHEAD)
     provider = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
@@ -426,7 +426,7 @@ ATTENDANCE_OUTCOMES = [("arrived", "Arrived"), ("no_show", "No-show"),
                        ("late_cancel", "Late cancel")]
 
 
-class AttendanceInput(StrictInput):
+class AppointmentAttendanceInput(StrictInput):
     outcome = choice_field(ATTENDANCE_OUTCOMES)
 
 
@@ -488,11 +488,11 @@ class AppointmentDetailView(AppointmentView):
 
 
 class AppointmentRescheduleView(AppointmentView):
-    @extend_schema(summary="Move a visit (reason required)", request=RescheduleInput,
+    @extend_schema(summary="Move a visit (reason required)", request=AppointmentRescheduleInput,
                    responses={200: AppointmentOutput, **CHANGE_RESPONSES})
     def post(self, request, practice_slug, appointment_id):
         appointment = self.appointment()
-        data = self.validated_body(RescheduleInput, practice=self.practice)
+        data = self.validated_body(AppointmentRescheduleInput, practice=self.practice)
         try:
             appointment = services.appointment_reschedule(
                 practice=self.practice, appointment=appointment, via=Appointment.Via.API,
@@ -503,11 +503,11 @@ class AppointmentRescheduleView(AppointmentView):
 
 
 class AppointmentCancelView(AppointmentView):
-    @extend_schema(summary="Cancel a visit (reason required)", request=ReasonInput,
+    @extend_schema(summary="Cancel a visit (reason required)", request=AppointmentReasonInput,
                    responses={200: AppointmentOutput, **CHANGE_RESPONSES})
     def post(self, request, practice_slug, appointment_id):
         appointment = self.appointment()
-        data = self.validated_body(ReasonInput, practice=self.practice)
+        data = self.validated_body(AppointmentReasonInput, practice=self.practice)
         try:
             appointment = services.appointment_cancel(
                 practice=self.practice, appointment=appointment, via=Appointment.Via.API,
@@ -518,11 +518,11 @@ class AppointmentCancelView(AppointmentView):
 
 
 class AppointmentAttendanceView(AppointmentView):
-    @extend_schema(summary="Record arrived, no-show or late cancel", request=AttendanceInput,
+    @extend_schema(summary="Record arrived, no-show or late cancel", request=AppointmentAttendanceInput,
                    responses={200: AppointmentOutput, **CHANGE_RESPONSES})
     def post(self, request, practice_slug, appointment_id):
         appointment = self.appointment()
-        data = self.validated_body(AttendanceInput)
+        data = self.validated_body(AppointmentAttendanceInput)
         try:
             appointment = services.appointment_mark_attendance(
                 practice=self.practice, appointment=appointment, actor=request.user, **data)
