@@ -20,6 +20,8 @@ class SchedulingConfig(AppConfig):
         from vpm.patients.merge_registry import register_patient_reference
 
         register_patient_reference("scheduling.Appointment")
+        register_patient_reference("scheduling.WaitlistEntry")
+        # Waitlist offers carry a link of their own purpose: it opens that offer only.
         from .waitlist import OFFER, offer_link_landing
 
         register_link_purpose(OFFER, landing=offer_link_landing)
