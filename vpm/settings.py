@@ -169,6 +169,9 @@ ACCOUNT_RATE_LIMITS = {
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Say "that code was just used" rather than "incorrect code" for a replayed one.
+MFA_FORMS = {"authenticate": "vpm.accounts.forms.CodeForm",
+             "reauthenticate": "vpm.accounts.forms.ReauthenticateCodeForm"}
 MFA_TOTP_ISSUER = "VPM"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

@@ -112,3 +112,14 @@ def test_a_code_passed_with_a_removed_authenticator_no_longer_counts(practice, s
     # Then the session is asked for a code from the new one
     response = client.get(reverse("staff_home", args=[practice.slug]))
     assert response.url.startswith(reverse("mfa_reauthenticate"))
+
+
+def test_recovery_codes_page_after_enrolment_has_a_way_on(practice, staff):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    RecoveryCodes.activate(staff)
+    client = client_for(staff)
+    client.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
+    response = client.get(reverse("mfa_view_recovery_codes"))
+    assert response.status_code == 200
+    assert 'href="/"' in response.text and "Continue to VPM" in response.text

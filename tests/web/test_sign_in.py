@@ -47,8 +47,11 @@ def test_a_totp_code_cannot_be_used_twice(client, staff):
     assert _is_signed_in(client)
     client.post(reverse("account_logout"))
     _password_step(client, staff)
-    client.post(reverse("mfa_authenticate"), {"code": code})
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
     assert not _is_signed_in(client)
+    # And the person is told why, not that the code was wrong
+    assert "That code was just used; wait for the next one." in response.text
+    assert "Incorrect code" not in response.text
 
 
 def test_patient_signs_in_with_a_password_only(client, practice, patient_user):

@@ -1,6 +1,7 @@
 import unicodedata
 
 from allauth.account.forms import ResetPasswordForm
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
 
 
@@ -29,3 +30,40 @@ class SignInAddressResetForm(ResetPasswordForm):
         email = super().clean_email()
         self.users = [user for user in self.users if user.email.lower() == email.lower()]
         return email
+
+
+class _SaysWhenACodeWasJustUsed:
+    """A correct TOTP code typed a second time within its window is refused (it
+    could be someone replaying it), but the person should hear why: allauth
+    says "Incorrect code", which sends them hunting for a typo."""
+
+    def clean_code(self):
+        try:
+            return super().clean_code()
+        except forms.ValidationError:
+            if _was_just_used(self.user, self.data.get("code", "")):
+                raise forms.ValidationError(
+                    "That code was just used; wait for the next one.") from None
+            raise
+
+
+def _was_just_used(user, code: str) -> bool:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
+    from allauth.mfa.utils import decrypt
+    from django.core.cache import cache
+
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is None or not code.strip():
+        return False
+    wrapped = TOTP(totp)
+    return (validate_totp_code(decrypt(totp.data["secret"]), code)
+            and cache.get(wrapped._get_used_cache_key(code)) is not None)
+
+
+class CodeForm(_SaysWhenACodeWasJustUsed, AuthenticateForm):
+    pass
+
+
+class ReauthenticateCodeForm(_SaysWhenACodeWasJustUsed, ReauthenticateForm):
+    pass
