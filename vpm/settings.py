@@ -152,7 +152,11 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CHANGE_EMAIL = False
-ACCOUNT_FORMS = {"reset_password": "vpm.accounts.forms.SignInAddressResetForm"}
+ACCOUNT_FORMS = {"reset_password": "vpm.accounts.forms.SignInAddressResetForm",
+                 "login": "vpm.accounts.forms.LoginForm"}  # both take josé@exämple.com
+# allauth's own emails (reset, "authenticator added") say who they are from,
+# not the request's host ("[127.0.0.1:8000]").
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "VPM: "
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_SESSION_REMEMBER = False
 # Failed sign-ins are limited per IP and per account (allauth's defaults, made explicit).

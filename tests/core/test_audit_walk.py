@@ -20,10 +20,11 @@ from rest_framework.test import APIClient
 from tests.conftest import client_for
 from tests.factories import ContactAttemptFactory, PatientFactory, WorkItemFactory
 from vpm.audit.models import AuditEvent
+from vpm.practices.services import invitation_create
 
 pytestmark = pytest.mark.django_db
 
-FILLABLE = {"practice_slug", "patient_id", "item_id", "membership_id"}
+FILLABLE = {"practice_slug", "patient_id", "item_id", "membership_id", "invitation_id"}
 
 # Walked, and with this cast (one patient, one work item, one contact attempt,
 # no messages or visits) never carrying patient data; checked both ways, so a
@@ -34,6 +35,7 @@ NO_PATIENT_DATA = {
     "api_refill_list", "api_thread_list", "api_triage_preview", "api_triage_rules",
     "api_work_item_assign", "api_work_item_close", "api_work_item_resume", "api_work_item_snooze",
     "api_work_item_take_over", "api_work_item_wait", "corrections_as_cases", "membership_change",
+    "invitation_cancel", "invitation_resend",
     "membership_remove", "membership_restore", "messaging_settings", "patient_import",
     "practice_settings", "on_call_save", "outbox",
     "patient_register", "portal_book_confirm", "portal_book_question", "portal_book_result",
@@ -90,12 +92,16 @@ def _not_walked_reason(template):
 
 @pytest.fixture
 def cast(practice, manager, staff):
+    invitation = invitation_create(practice=practice, email="new.hire@example.test",
+                                   role="staff", team="", invited_by=manager,
+                                   base_url="http://testserver")
     patient = PatientFactory(practice=practice, first_name="Ottilie", last_name="Zwicklmeier",
                              mrn="AUDIT-4711")
     ContactAttemptFactory(patient=patient)
     item = WorkItemFactory(practice=practice, patient=patient, title="Call back")
     return {"practice_slug": practice.slug, "patient_id": str(patient.pk),
-            "item_id": str(item.pk), "membership_id": str(staff.memberships.get().pk)}
+            "item_id": str(item.pk), "membership_id": str(staff.memberships.get().pk),
+            "invitation_id": str(invitation.pk)}
 
 
 def _shows_patient(response) -> bool:

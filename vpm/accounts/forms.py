@@ -1,8 +1,11 @@
 import unicodedata
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
+
+from .emails import accept_international_addresses
 
 
 class ApiTokenForm(forms.Form):
@@ -17,6 +20,14 @@ class ApiTokenForm(forms.Form):
         return name
 
 
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in, accepting internationalised addresses."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        accept_international_addresses(self.fields["login"])
+
+
 class SignInAddressResetForm(ResetPasswordForm):
     """A password reset goes only to the account whose sign-in address was typed.
 
@@ -25,6 +36,10 @@ class SignInAddressResetForm(ResetPasswordForm):
     the one account whose sign-in address (User.email, unique) it is counts;
     for any other address the answer looks the same (no enumeration).
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        accept_international_addresses(self.fields["email"])
 
     def clean_email(self):
         email = super().clean_email()

@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
+from vpm.accounts.emails import InternationalEmailField
+
 from .models import Membership, Role, Team
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email address")
+    email = InternationalEmailField(label="Email address")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.STAFF)
     team = forms.ChoiceField(choices=[("", "No team")] + Team.choices, required=False)
 

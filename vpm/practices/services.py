@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from vpm.queue.services import work_items_release_all_held_by
 
-from .models import Invitation, Membership, Role
+from .models import Invitation, Membership, Role, invitation_expiry
 
 
 class InvitationError(Exception):
@@ -15,8 +15,6 @@ class InvitationError(Exception):
 
 def invitation_create(*, practice, email, role, team, invited_by, base_url) -> Invitation:
     """Invite someone to the practice's staff and email them the link."""
-    from django.core.mail import send_mail
-
     email = email.strip().lower()
     if Membership.objects.filter(practice=practice, user__email=email).exists():
         raise InvitationError(f"{email} is already on this practice's staff.")
@@ -29,14 +27,50 @@ def invitation_create(*, practice, email, role, team, invited_by, base_url) -> I
                                                    team=team, invited_by=invited_by)
     except IntegrityError:
         raise InvitationError(f"{email} already has a pending invitation.") from None
+    _invitation_email_on_commit(invitation=invitation, invited_by=invited_by, base_url=base_url)
+    return invitation
+
+
+def _invitation_email_on_commit(*, invitation, invited_by, base_url) -> None:
+    from django.core.mail import send_mail
+
+    practice = invitation.practice
     link = base_url + reverse("invitation_accept", args=[invitation.token])
     transaction.on_commit(lambda: send_mail(
         f"Join {practice.name} on VPM",
         f"{invited_by.display_name} invited you to join {practice.name} on VPM.\n\n"
-        f"Accept within 7 days: {link}\n",
-        None, [email], fail_silently=True,
+        f"Accept by {invitation.expires_at:%B %-d}: {link}\n",
+        None, [invitation.email], fail_silently=True,
     ))
+
+
+def invitation_cancel(*, invitation) -> bool:
+    """Withdraw a pending invitation: its link stops working. False if it was used already."""
+    deleted, _ = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def invitation_resend(*, invitation, resent_by, base_url) -> Invitation:
+    """Send a pending invitation again, good for another 7 days (same link)."""
+    updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True) \
+        .update(expires_at=invitation_expiry())
+    if not updated:
+        raise InvitationError(f"{invitation.email} has already accepted.")
+    invitation.refresh_from_db()
+    _invitation_email_on_commit(invitation=invitation, invited_by=resent_by, base_url=base_url)
     return invitation
+
+
+def address_belongs_to_a_patient(*, practice, email) -> bool:
+    """Is `email` a patient's (portal account or contact point) at this practice?"""
+    from django.db.models import Q
+
+    from vpm.patients.models import Patient
+
+    return Patient.objects.for_practice(practice).filter(
+        Q(user__email__iexact=email)
+        | Q(contact_points__kind="email", contact_points__value__iexact=email)).exists()
 
 
 @transaction.atomic

@@ -9,4 +9,8 @@ urlpatterns = [
     path("team/<int:membership_id>/remove/", views.membership_remove, name="membership_remove"),
     path("team/<int:membership_id>/restore/", views.membership_restore,
          name="membership_restore"),
+    path("team/invitations/<int:invitation_id>/cancel/", views.invitation_cancel_view,
+         name="invitation_cancel"),
+    path("team/invitations/<int:invitation_id>/resend/", views.invitation_resend_view,
+         name="invitation_resend"),
 ]

@@ -12,7 +12,10 @@ from .forms import AcceptInvitationForm, InvitationForm, MembershipForm
 from .models import Invitation, Membership, Role, Team
 from .services import (
     InvitationError,
+    address_belongs_to_a_patient,
+    invitation_cancel,
     invitation_create,
+    invitation_resend,
     membership_deactivate,
     membership_reactivate,
     membership_update,
@@ -33,7 +36,7 @@ def home(request):
     return render(request, "practices/choose.html", {"places": places})
 
 
-def _render_team(request, form, *, member_errors=None, status=200):
+def _render_team(request, form, *, member_errors=None, patient_address="", status=200):
     member_errors = member_errors or {}
     people = list(Membership.objects.filter(practice=request.practice).select_related("user")
                   .order_by("user__name", "user__email"))
@@ -45,7 +48,8 @@ def _render_team(request, form, *, member_errors=None, status=200):
         .order_by("-created_at")
     return render(request, "practices/team.html",
                   {"form": form, "members": members, "former": former, "pending": pending,
-                   "role_choices": Role.choices, "team_choices": Team.choices},
+                   "role_choices": Role.choices, "team_choices": Team.choices,
+                   "patient_address": patient_address},
                   status=status)
 
 
@@ -54,6 +58,10 @@ def team(request, practice_slug):
     practice = request.practice
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if not request.POST.get("confirm_patient") and \
+                address_belongs_to_a_patient(practice=practice, email=email):
+            return _render_team(request, form, patient_address=email, status=409)
         try:
             invitation_create(practice=practice, invited_by=request.user,
                               base_url=request.build_absolute_uri("/")[:-1], **form.cleaned_data)
@@ -105,6 +113,30 @@ def membership_remove(request, practice_slug, membership_id):
                                  if released else "."))
     if membership.user_id == request.user.pk:
         return redirect("home")
+    return redirect("team", practice_slug=practice_slug)
+
+
+@manager_required
+@require_POST
+def invitation_cancel_view(request, practice_slug, invitation_id):
+    invitation = get_object_or_404(Invitation, practice=request.practice, pk=invitation_id)
+    if invitation_cancel(invitation=invitation):
+        messages.success(request, f"Cancelled the invitation to {invitation.email}; "
+                                  "its link no longer works.")
+    else:
+        messages.error(request, f"{invitation.email} had already accepted.")
+    return redirect("team", practice_slug=practice_slug)
+
+
+@manager_required
+@require_POST
+def invitation_resend_view(request, practice_slug, invitation_id):
+    invitation = get_object_or_404(Invitation, practice=request.practice, pk=invitation_id,
+                                   accepted_at__isnull=True)
+    invitation = invitation_resend(invitation=invitation, resent_by=request.user,
+                                   base_url=request.build_absolute_uri("/")[:-1])
+    messages.success(request, f"Sent the invitation to {invitation.email} again; it now "
+                              f"expires {invitation.expires_at:%b %-d}.")
     return redirect("team", practice_slug=practice_slug)
 
 
