@@ -123,3 +123,11 @@ def test_recovery_codes_page_after_enrolment_has_a_way_on(practice, staff):
     response = client.get(reverse("mfa_view_recovery_codes"))
     assert response.status_code == 200
     assert 'href="/"' in response.text and "Continue to VPM" in response.text
+
+
+def test_two_step_page_says_what_is_set_up_in_plain_words(staff):
+    response = client_for(staff).get(reverse("mfa_index"))
+    assert response.status_code == 200
+    assert "<h1>Two-step sign-in</h1>" in response.text
+    assert "Two-Factor Authentication" not in response.text
+    assert reverse("mfa_generate_recovery_codes") in response.text  # none yet: make some
