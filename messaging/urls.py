@@ -36,4 +36,10 @@ urlpatterns = [
          name="corrections_as_cases"),
     # Patients
     path("portal/messages/", portal_views.message_list, name="portal_messages"),
+    path("portal/messages/new/", portal_views.message_new, name="portal_message_new"),
+    path("portal/messages/new/check/", portal_views.message_check, name="portal_message_check"),
+    path("portal/messages/new/write/", portal_views.message_write, name="portal_message_write"),
+    path("portal/messages/<uuid:thread_id>/", portal_views.thread_detail, name="portal_thread"),
+    path("portal/messages/attachments/<uuid:attachment_id>/", portal_views.attachment_download,
+         name="portal_attachment"),
 ]

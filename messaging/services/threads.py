@@ -76,13 +76,15 @@ def message_body_clean(body) -> str:
 
 def message_receive(*, practice, patient, body, channel, sender="", external_id="",
                     topic_picked=NOT_SURE, red_flag_answer="", subject="", recorded_by=None,
-                    attachments=(), now=None) -> Received:
+                    attachments=(), into_thread=None, now=None) -> Received:
     """Store a message from a patient (or an unknown sender) and do everything it sets off.
 
     `recorded_by` is the staff member who typed in a phone note or a message
     that came another way: the patient is not sent an automatic reply then.
     A message whose `external_id` (a provider's message id) was stored before
     is a replayed webhook: the stored one is returned and nothing changes.
+    `into_thread`: the patient answered in an open thread of theirs; the
+    message joins it whatever its topic.
     """
     body = message_body_clean(body)
     checked_attachments = attachments_check(attachments)
@@ -100,7 +102,8 @@ def message_receive(*, practice, patient, body, channel, sender="", external_id=
                                   sender=sender, external_id=external_id,
                                   topic_picked=topic_picked, red_flag_answer=red_flag_answer,
                                   subject=subject, recorded_by=recorded_by,
-                                  attachments=checked_attachments, decision=decision, now=now)
+                                  attachments=checked_attachments, decision=decision,
+                                  into_thread=into_thread, now=now)
     except IntegrityError:
         # The same webhook delivered twice at once: the other request stored it.
         stored = _already_received(practice, channel, external_id) if external_id else None
@@ -147,9 +150,13 @@ def _decide(practice, body, topic_picked, red_flag_answer) -> _Decision:
 
 
 def _store_inbound(*, practice, patient, body, channel, sender, external_id, topic_picked,
-                   red_flag_answer, subject, recorded_by, attachments, decision, now) -> Received:
-    thread, joined = _thread_for(practice=practice, patient=patient, sender=sender,
-                                 decision=decision, subject=subject or body, now=now)
+                   red_flag_answer, subject, recorded_by, attachments, decision, into_thread,
+                   now) -> Received:
+    if into_thread is not None:
+        thread, joined = _open_thread_of(into_thread, patient), True
+    else:
+        thread, joined = _thread_for(practice=practice, patient=patient, sender=sender,
+                                     decision=decision, subject=subject or body, now=now)
     message = Message.objects.create(
         practice=practice, thread=thread, direction=Message.Direction.INBOUND, channel=channel,
         author=recorded_by, body=body, sender=sender[:254], external_id=external_id[:200],
@@ -201,6 +208,13 @@ def _thread_for(*, practice, patient, sender, decision, subject, now) -> tuple[T
         urgency_rank=URGENCY_RANK[decision.urgency], team=decision.team, language=language,
         created_at=now, last_message_at=now)
     return thread, False
+
+
+def _open_thread_of(thread, patient) -> Thread:
+    locked = Thread.objects.select_for_update().get(pk=thread.pk)
+    if locked.patient_id != getattr(patient, "pk", None) or not locked.is_open:
+        raise ValidationError("This conversation is closed; start a new message instead.")
+    return locked
 
 
 def _lock_conversation(practice, patient, sender, topic):

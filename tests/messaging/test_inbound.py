@@ -170,3 +170,31 @@ def test_email_keeps_pdf_attachments_and_drops_programs(practice, patient, email
 def test_email_to_an_unknown_practice_is_dropped(practice, email_point):
     assert post_email(email(to="nobody@inbound.example.test")).status_code == 200
     assert not Message.objects.exists()
+
+
+# --- The whole flow by SMS and by email -------------------------------------
+
+def test_whole_flow_by_text(practice, patient, phone, staff, as_user):
+    post_sms(practice, TEXT)
+    thread = Thread.objects.get()
+    item = WorkItem.objects.get(kind=Kind.PORTAL_MESSAGE)
+    assert item.due_at == thread.respond_by
+
+    as_user(staff).post(reverse("thread_reply", args=[practice.slug, thread.pk]),
+                        {"body": "Friday 10am is yours.", "channel": "sms"})
+
+    sent = OutboundMessage.objects.filter(channel="sms").order_by("created_at").last()
+    assert sent.body == "Friday 10am is yours." and sent.to == phone.value
+    assert Thread.objects.get().first_response_at is not None
+
+
+def test_whole_flow_by_email(practice, patient, email_point, staff, as_user):
+    post_email(email())
+    thread = Thread.objects.get()
+    assert WorkItem.objects.get(kind=Kind.PORTAL_MESSAGE).due_at == thread.respond_by
+
+    as_user(staff).post(reverse("thread_reply", args=[practice.slug, thread.pk]),
+                        {"body": "Sent to Dr. Lee today.", "channel": "email"})
+
+    sent = OutboundMessage.objects.filter(channel="email").order_by("created_at").last()
+    assert sent.body == "Sent to Dr. Lee today." and sent.to == "Maria@Example.test"
