@@ -1397,7 +1397,270 @@ TOPIC_RULES = [
         "thank you", "thanks", "gracias", "appreciate"]),
 ]
 
-DEFAULT_RULES = EMERGENCY_RULES + RED_FLAG_RULES + URGENT_RULES + TOPIC_RULES
+# --- Same day: a symptom together with a sign that it is acute -------------
+# Urgent messages in held-out rounds landed routine when they described a
+# common symptom with what makes it same-day: cannot keep fluids down, a fever
+# with a sign of infection, a new lump, a one-sided blistering rash, a very
+# high reading, a lab someone promised to call about, running out of a
+# medicine one cannot miss. Each family pairs the symptom with the acuity.
+
+_ACUTE_CLINICAL = "clinical_question"
+
+ACUTE_URGENT_RULES = [
+    {**urgent("ur_no_fluids_down", None, "Cannot keep even water down.",
+           phrases=["cant keep water down", "cant keep anything down", "cant keep fluids down",
+                    "cant keep even water down", "cant even keep water down",
+                    "no le queda nada", "tomar ni agua", "no retiene ni el agua",
+                    "no tolera ni el agua", "ni el agua", "ni agua"]),
+     # The words are themselves a denial ("cant keep", "ni agua"): never negated.
+     "negatable": False},
+    urgent("ur_fever_with_infection_sign", None,
+           "A fever with a sign of a spreading or kidney infection.",
+           patterns=[*near(r"fever|temp|temperature|fiebre|calentura|10[0-4](?: [0-9])?|"
+                           r"3[89](?: [0-9])?",
+                           r"spreading|redder|red streak|red line|burns when i pee|burning when i "
+                           r"pee|pee burns|back hurts|side hurts|arde al orinar|me arde al "
+                           r"orinar|ardor al orinar|duele la espalda|espalda de abajo|"
+                           r"puntitos blancos|pus", 16)],
+           sets_topic=_ACUTE_CLINICAL),
+    urgent("ur_new_lump", None, "A new hard lump (breast or elsewhere).",
+           patterns=[*near(r"lump|bump|bolita|bulto|masa",
+                           r"breast|seno|senos|hard|dura|duro|no se mueve|doesnt move|"
+                           r"wasnt there", 8)],
+           sets_topic=_ACUTE_CLINICAL),
+    urgent("ur_one_sided_blisters", None, "A painful blistering rash on one side (shingles).",
+           patterns=[*near(r"rash|blister\w*|ampollas|ampollitas|ronchas|granitos",
+                           r"one side|just the right side|just the left side|right side|"
+                           r"left side|un solo lado|un lado", 8)],
+           sets_topic=_ACUTE_CLINICAL),
+    urgent("ur_eye_infection", None, "Red, goopy or glued-shut eyes, especially with contacts.",
+           patterns=[*near(r"eye|eyes|ojo|ojos",
+                           r"goopy|glued shut|crusted|pus|lagana\w*|pegados", 6)],
+           sets_topic=_ACUTE_CLINICAL),
+    urgent("ur_injury_swollen", None, "An injury that swelled up or turned purple.",
+           patterns=[*near(r"twisted|sprained|rolled|fell on|torci|me torci|doble|lastime",
+                           r"purple|like a softball|like a golf ball|huge|morad[oa]|"
+                           r"muy hinchad[oa]", 10)],
+           sets_topic=_ACUTE_CLINICAL),
+    urgent("ur_losing_fluids_weak", None, "Days of diarrhoea or vomiting and now weak or dizzy.",
+           patterns=[*near(r"diarrhea|diarrhoea|diarrea|vomiting|throwing up|vomitando",
+                           r"dizzy|lightheaded|weak|faint|mareada|mareado|debil|desmayar", 14)],
+           sets_topic=_ACUTE_CLINICAL),
+    urgent("ur_reaction_to_new_medicine", None, "A rash or hives with a new medicine.",
+           patterns=[*near(r"rash|hives|itchy|ronchas|comezon|sarpullido",
+                           r"new antibiotic|new medicine|new medication|new pill|started the|"
+                           r"pastilla nueva|medicina nueva|nuevo antibiotico|antibiotico", 12)],
+           sets_topic=_ACUTE_CLINICAL),
+    urgent("ur_abnormal_lab_waiting", None,
+           "A lab result someone called about as abnormal, and no call back yet.",
+           patterns=[*near(r"labs?|analisis|results?|resultados|potassium|inr|kidney|rinon|"
+                           r"sodium|potasio",
+                           r"nobody has|no one has|nadie me ha|iba a llamar|call me back|"
+                           r"havent heard|no me han llamado", 14),
+                     r"(?:inr|potassium|potasio)(?: is| was| of| de| en)? [5-9]"],
+           sets_topic="test_result"),
+    urgent("ur_out_of_vital_medicine", None,
+           "Out (or nearly out) of a medicine that cannot be missed.",
+           patterns=[*near(r"out of|ran out|running out|se me acabo|se me acaba|no tengo|sin",
+                           r"insulin|insulina|inhaler|inhalador|seizure|anticonvulsant|warfarin|"
+                           r"eliquis|xarelto|colchicine|colchicina|prednisone|transplant", 6)]),
+    urgent("ur_very_high_pressure_reading", None, "A blood pressure reading of 170 or more.",
+           patterns=[r"(?:1[7-9][0-9]|2[0-9][0-9]) (?:over |sobre )?(?:1[0-4][0-9]|9[0-9])"]),
+    urgent("ur_low_mood_needs_someone", None,
+           "Feeling hopeless or unable to cope and asking to talk to someone soon.",
+           patterns=[*near(r"hopeless|so down|really down|depressed|triste|deprimid[oa]|"
+                           r"no tengo ganas de nada|sin ganas",
+                           r"talk to someone|talk to somebody|hablar con alguien|get out of bed|"
+                           r"no duermo|cant sleep|pronto|soon", 16)],
+           sets_topic=_ACUTE_CLINICAL),
+    urgent("ur_pregnant_with_symptom", None, "Pregnant with a new symptom.",
+           patterns=[*near(r"pregnant|weeks pregnant|embarazada|de embarazo",
+                           r"burns|burning|pain|fever|bleeding|arde|ardor|dolor|fiebre|"
+                           r"calentura", 10)],
+           sets_topic=_ACUTE_CLINICAL),
+    urgent("ur_red_hot_joint_or_wound", None,
+           "A red, hot, swollen joint or wound (gout flare, wound infection).",
+           patterns=[*near(r"toe|knee|ankle|joint|wound|incision|herida|cut|rodilla|tobillo",
+                           r"red and swollen|swollen and red|red and hot|roja y calientita|"
+                           r"roja y caliente|hinchad[oa] y roj[oa]|getting redder|flaring", 8)],
+           sets_topic=_ACUTE_CLINICAL),
+    urgent("ur_new_pill_dizzy_fall", None, "A new medicine making someone dizzy enough to fall.",
+           patterns=[*near(r"dizzy|mareo|mareada|mareado",
+                           r"almost fell|nearly fell|fell|casi me caigo|me cai", 8)],
+           sets_topic=_ACUTE_CLINICAL),
+]
+
+
+# --- Emergencies told as what someone sees --------------------------------
+# Held-out messages missed emergencies described without the usual words: a
+# combination of who (a small child, a baby, a late pregnancy, someone just
+# operated on, a diabetic) with what is seen (got into pills, hard to wake,
+# no wet diaper, baby not moving, fever after surgery, acting drunk). Each
+# family pairs a "who" with a "what", within a few words, both languages.
+
+_SMALL_CHILD_EN = (r"toddler|kid|son|daughter|baby|child|(?:[1-5]|one|two|three|four|five) "
+                   r"(?:yr|yrs|year|years) old|(?:[1-5]|two|three|four|five) yo")
+_INGESTED_EN = r"got into|swallowed|ate|chewed|drank|took|found (?:him|her) with"
+_MEDS_EN = r"pills?|pill box|pillbox|tablets?|meds|medicine|medication|bottle|gummies|vitamins"
+_NINO_ES = (r"nino|nina|hijo|hija|bebe|bebita|bebito|chiquito|chiquita|(?:[1-5]|un|dos|tres|"
+            r"cuatro|cinco) anos?")
+_INGIRIO_ES = r"se tomo|se trago|se comio|tomo|trago|comio|se bebio"
+_PASTILLAS_ES = r"pastillas?|medicinas?|medicamentos?|frasco|pildoras|vitaminas"
+_INFANT_EN = (r"newborn|infant|(?:[1-9]|1[0-2]|one|two|three|four|five|six) (?:week|weeks|wk|wks|"
+              r"month|months|mo) old|[1-9] (?:week|wk)|bebita|baby")
+_UNRESPONSIVE_EN = (r"hard to wake|wont wake|will not wake|cant wake|not waking|floppy|limp|"
+                    r"wont latch|not feeding|wont feed|weak cry|cry is weak|barely crying|"
+                    r"blue|lethargic")
+_BEBE_ES = (r"bebe|bebita|bebito|recien nacid[oa]|(?:[1-9]|un|dos|tres|cuatro|cinco|seis) "
+            r"(?:semanas|meses|mes)")
+_NO_RESPONDE_ES = (r"no se quiere despertar|no despierta|no se despierta|aguadit[oa]|"
+                   r"aguado|aguada|sin fuerza|casi no llora|no quiere comer|no come|moradit[oa]")
+_LATE_PREGNANCY_EN = r"(?:2[4-9]|3[0-9]|4[0-2]) (?:weeks|wks|wk|weeks pregnant)|third trimester"
+_LATE_PREGNANCY_ES = r"(?:2[4-9]|3[0-9]|4[0-2]) semanas|tercer trimestre"
+_PREGNANCY_WARNING_EN = (r"headache|head hurts|spots|sparkl\w*|blurry|vision|swollen|swelling|"
+                         r"puffed|puffy|hasnt moved|not moving|stopped moving|no movement|"
+                         r"isnt moving|hasnt kicked|not kicking|water broke|leaking fluid|"
+                         r"green\w*|brown\w*")
+_PREGNANCY_WARNING_ES = (r"cabeza|manchitas|lucecitas|veo borroso|hinchad[oa]s?|hinchazon|"
+                         r"no se ha movido|no se mueve|no lo siento mover|dejo de moverse|"
+                         r"se me rompio la fuente|rompi fuente|se rompio la fuente|liquido verde")
+_SURGERY_EN = (r"surgery|operation|operated|incision|stitches|staples|c section|(?:had|got) "
+               r"(?:my|her|his) \w+ (?:out|removed)|removed|gallbladder|appendix")
+_SURGERY_ES = r"operaron|opero|operacion|cirugia|cesarea|herida|puntos|apendice|vesicula"
+# A fever, not a wound sign alone: a red, leaking wound is same-day, not an emergency.
+_HIGH_FEVER_EN = r"fever|temp|temperature|chills|shaking|rigors|10[1-5](?: [0-9])?"
+_HIGH_FEVER_ES = r"fiebre|calentura|escalofrios|temblores|3[89](?: [0-9])?|40"
+_DIABETIC_EN = r"diabetic|diabetes|insulin|sugar|glucose|blood sugar"
+_LOW_SUGAR_SIGN_EN = (r"acting drunk|like (?:hes|shes|he is|she is) drunk|drunk|sweating|"
+                      r"sweaty|shaking|shaky|confused|not making sense|cant answer|"
+                      r"wont answer|out of it")
+_DIABETICO_ES = r"diabetic[oa]|diabetes|insulina|azucar|glucosa"
+_AZUCAR_BAJA_SIGN_ES = (r"como borrach[oa]|borrach[oa]|sudando|sudor frio|tembloros[oa]|"
+                        r"temblando|no sabe donde|no contesta bien|no me contesta|confundid[oa]|"
+                        r"no responde|ido")
+
+INDIRECT_EMERGENCY_RULES = [
+    emergency(
+        "em_child_ingestion_en", "en",
+        "A small child who may have swallowed pills or medicine (someone else's or their own).",
+        patterns=[*near(_SMALL_CHILD_EN, rf"(?:{_INGESTED_EN})(?: \w+){{0,4}} (?:{_MEDS_EN})", 8),
+                  rf"(?:{_MEDS_EN})(?: \w+){{0,4}} (?:empty|missing|open)(?: \w+){{0,8}} "
+                  rf"(?:{_SMALL_CHILD_EN})",
+                  rf"(?:{_SMALL_CHILD_EN})(?: \w+){{0,10}} (?:{_MEDS_EN})(?: \w+){{0,6}} "
+                  r"(?:empty|missing|open|gone)"]),
+    emergency(
+        "em_child_ingestion_es", "es", "Un niño pequeño que pudo tragar pastillas o medicina.",
+        patterns=[*near(_NINO_ES, rf"(?:{_INGIRIO_ES})(?: \w+){{0,4}} (?:{_PASTILLAS_ES})", 8),
+                  rf"(?:{_PASTILLAS_ES})(?: \w+){{0,6}} (?:abierto|vacio|tirado)(?: \w+){{0,8}} "
+                  rf"(?:{_NINO_ES})"]),
+    emergency(
+        "em_infant_unresponsive_en", "en",
+        "A baby who is hard to wake, floppy or not feeding (told as what the parent sees).",
+        patterns=[*near(_INFANT_EN, _UNRESPONSIVE_EN, 8)]),
+    emergency(
+        "em_infant_unresponsive_es", "es", "Un bebé que no despierta, está aguadito o no come.",
+        patterns=[*near(_BEBE_ES, _NO_RESPONDE_ES, 8)]),
+    emergency(
+        "em_no_wet_diaper_en", "en", "A small child with no wet diaper for many hours.",
+        phrases=["no wet diaper", "no wet diapers", "no pee all day", "hasnt peed since",
+                 "hasnt had a wet diaper", "hasnt wet a diaper", "no tears when he cries",
+                 "no tears when she cries", "no tears when crying"]),
+    emergency(
+        "em_no_wet_diaper_es", "es", "Un niño pequeño sin pañal mojado en muchas horas.",
+        phrases=["no ha mojado el panal", "no ha mojado panal", "no moja el panal",
+                 "no ha hecho pipi", "no ha orinado en todo el dia", "llora sin lagrimas"]),
+    emergency(
+        "em_late_pregnancy_warning_en", "en",
+        "Late pregnancy with a warning sign: severe headache, vision spots, swelling, the "
+        "baby not moving, waters broken with colour.",
+        patterns=[*near(_LATE_PREGNANCY_EN, _PREGNANCY_WARNING_EN, 14)]),
+    emergency(
+        "em_late_pregnancy_warning_es", "es",
+        "Embarazo avanzado con una señal de alarma: dolor de cabeza fuerte, manchas en la "
+        "vista, hinchazón, el bebé no se mueve, se rompió la fuente.",
+        patterns=[*near(_LATE_PREGNANCY_ES, _PREGNANCY_WARNING_ES, 14)]),
+    emergency(
+        "em_post_surgery_fever_en", "en",
+        "A high fever, chills or pus within days of an operation.",
+        patterns=[*near(_SURGERY_EN, _HIGH_FEVER_EN, 12)]),
+    emergency(
+        "em_post_surgery_fever_es", "es", "Fiebre alta, escalofríos o pus días después de una "
+        "operación.",
+        patterns=[*near(_SURGERY_ES, _HIGH_FEVER_ES, 12)]),
+    emergency(
+        "em_low_blood_sugar_en", "en",
+        "Low blood sugar told as what others see: a diabetic acting drunk, sweating, confused.",
+        patterns=[*near(_DIABETIC_EN, _LOW_SUGAR_SIGN_EN, 12),
+                  r"(?:sugar|glucose|bs|reading)(?: is| was| at| of| in)? (?:[1-5][0-9]|[1-9])"
+                  r"(?= )"]),
+    emergency(
+        "em_low_blood_sugar_es", "es", "Azúcar baja: un diabético como borracho, sudando, "
+        "confundido.",
+        patterns=[*near(_DIABETICO_ES, _AZUCAR_BAJA_SIGN_ES, 12),
+                  r"(?:azucar|glucosa)(?: esta| en| de| a)? (?:[1-5][0-9]|[1-9])(?= )",
+                  *near(r"como borrach[oa]", r"sudando|sudor|no sabe donde|tembloros[oa]", 8)]),
+    emergency(
+        "em_head_blow_worsening_en", "en",
+        "A knock to the head followed by vomiting, confusion, sleepiness or a worsening "
+        "headache, even hours later.",
+        patterns=[*near(r"(?:fell|fall|bumped|banged|hit|knocked|smacked)(?: \w+){0,6} "
+                        r"(?:head|ladder|stairs|cabinet)",
+                        r"threw up|thrown up|throwing up|vomit\w*|getting worse|worse|pupil\w*|"
+                        r"asking what day|keeps asking|repeating|cant stay awake|sleepy|"
+                        r"confused", 16)]),
+    emergency(
+        "em_head_blow_worsening_es", "es",
+        "Un golpe en la cabeza seguido de vómito, confusión o sueño.",
+        patterns=[*near(r"(?:golpe|golpeo|pego|cayo|se cayo|me cai)(?: \w+){0,6} (?:cabeza)",
+                        r"vomit\w*|devolvio|empeora\w*|pregunta lo mismo|no se acuerda|"
+                        r"dormid[oa]|somnolient[oa]|confundid[oa]", 16)]),
+    emergency(
+        "em_sudden_head_pain_en", "en",
+        "A sudden, never-before headache: 'like being hit with a bat', with a stiff neck.",
+        patterns=[r"(?:hit|struck|smacked|kicked)(?: \w+){0,4} (?:in|on) the (?:back of the )?"
+                  r"head(?: \w+){0,3} (?:with|by) an? (?:bat|hammer|brick|baseball)",
+                  r"never had (?:a )?(?:pain|headache) like this",
+                  *near(r"headache|head", r"stiff neck|neck is stiff|neck stiff", 10)]),
+    emergency(
+        "em_rigid_belly_en", "en", "A belly hard as a board with severe pain or vomiting.",
+        patterns=[r"(?:belly|stomach|abdomen|tummy)(?: is| feels)? (?:hard|rigid|stiff)"
+                  r"(?: like a board| as a board| as a rock)?",
+                  r"(?:panza|barriga|estomago|abdomen)(?: esta| la tengo| lo tengo)? "
+                  r"(?:dur[oa]|tiesa|ties[oa]) como (?:tabla|piedra)"]),
+    emergency(
+        "em_intent_without_words_en", "en",
+        "A plan to end one's life without the usual words: a weapon or pills kept for a "
+        "day, goodbyes, 'no point anymore'.",
+        patterns=[r"(?:bought|got|have|keeping|loaded)(?: \w+){0,2} (?:a )?(?:gun|rope|pills)"
+                  r"(?: \w+){0,10} (?:know what|saturday|sunday|tonight|tomorrow|weekend|"
+                  r"when|dont call|do it)",
+                  r"(?:dont|cant) see the point(?: \w+){0,3} (?:anymore|in living|of living|"
+                  r"any more)",
+                  r"(?:says|said|saying|threatening)(?: \w+){0,3} (?:hes|shes|he is|she is|"
+                  r"gonna|going to) (?:\w+ )?(?:jump|kill|end|hang|shoot)",
+                  r"(?:said|says|texted) (?:goodbye|bye) to (?:everyone|everybody|us all)"]),
+    emergency(
+        "em_intent_without_words_es", "es",
+        "Un plan de quitarse la vida sin las palabras de siempre: pastillas guardadas para "
+        "esta noche, despedidas, tirarse de un puente.",
+        patterns=[r"(?:guardadas|guardado|junte|juntando|tengo listas|tengo listo)(?: \w+){0,4} "
+                  r"(?:pastillas|pildoras|la pistola|el arma|la cuerda)",
+                  r"(?:pastillas|pildoras)(?: \w+){0,3} (?:guardadas|para esta noche|listas)",
+                  r"(?:se va a|me voy a|va a|voy a) (?:aventar|tirar|lanzar|colgar)",
+                  r"(?:se despidio|me despedi|despidiendo) de (?:todos|todas|todo el mundo)",
+                  r"ya no quiero (?:seguir|estar) (?:aqui|viva|vivo|en este mundo)"]),
+    emergency(
+        "em_many_pills_en", "en",
+        "Ten or more pills taken, or pills doubled up and more taken, with feeling strange.",
+        patterns=[r"(?:took|taken|swallowed|had)(?: \w+){0,4} (?:maybe |like |about |around )?"
+                  r"(?:1[0-9]|[2-9][0-9]) (?:\w+ )?(?:pills|tablets|trazodone|tylenol|xanax|"
+                  r"ambien|benadryl|advil|of them)",
+                  r"(?:took|taken) (?:my |the )?(?:\w+ )?pills twice(?: \w+){0,8} (?:more|again)"]),
+]
+
+
+DEFAULT_RULES = (EMERGENCY_RULES + INDIRECT_EMERGENCY_RULES + RED_FLAG_RULES + URGENT_RULES
+                 + ACUTE_URGENT_RULES + TOPIC_RULES)
 
 
 @lru_cache(maxsize=1)

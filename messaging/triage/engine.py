@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from threading import Lock
 
+from .context import lowered_reading
 from .defaults import (
     DEFAULT_RESPONSE_TARGETS,
     DEFAULT_TEAM_MAP,
@@ -100,9 +101,15 @@ class Match:
     rule_id: str
     words: str
     negated: bool = False
+    # Why a match decides nothing although it is not negated: "past event",
+    # "figure of speech", "question about information", ... (see context.py).
+    lowered: str | None = None
 
     def as_dict(self) -> dict:
-        return {"rule_id": self.rule_id, "words": self.words, "negated": self.negated}
+        answer = {"rule_id": self.rule_id, "words": self.words, "negated": self.negated}
+        if self.lowered:
+            answer["lowered"] = self.lowered
+        return answer
 
 
 @dataclass(frozen=True)
@@ -394,15 +401,17 @@ def classify(
     compiled = compiled_rule_set(rules)
     normalised = normalise(text)
     hits = compiled.find(normalised)
+    lowered = _lowered(compiled.rules, hits, normalised)
+    counted = {index: hit for index, hit in hits.items() if index not in lowered}
 
-    topic, topic_rule = _decide_topic(compiled.rules, hits)
-    urgency, urgency_rule = _decide_urgency(compiled.rules, hits, topic)
+    topic, topic_rule = _decide_topic(compiled.rules, counted)
+    urgency, urgency_rule = _decide_urgency(compiled.rules, counted, topic)
     return Triage(
         urgency=urgency,
         topic=topic,
         team=_team_for(topic, team_map),
         response_target_minutes=_target_for(urgency, targets),
-        matched=_explain(compiled.rules, hits, topic, normalised),
+        matched=_explain(compiled.rules, hits, topic, normalised, lowered),
         urgency_rule=urgency_rule,
         topic_rule=topic_rule,
         rules_version=rules.version,
@@ -438,8 +447,16 @@ def _decide_urgency(
     return urgency, rule_id
 
 
+def _lowered(rules: tuple[Rule, ...], hits: dict[int, _Hit], text: NormalisedText) -> dict:
+    """Urgency matches that are not happening now (past, figurative, a question...)."""
+    return {index: reason for index, hit in hits.items()
+            if not hit.negated and rules[index].sets_urgency and rules[index].negatable
+            and (reason := lowered_reading(text.tokens, hit.start, hit.end, text.text))}
+
+
 def _explain(
-    rules: tuple[Rule, ...], hits: dict[int, _Hit], topic: str, text: NormalisedText
+    rules: tuple[Rule, ...], hits: dict[int, _Hit], topic: str, text: NormalisedText,
+    lowered: dict | None = None,
 ) -> tuple[Match, ...]:
     """Every rule that matched (and applies to the topic), strongest first."""
     ordered = sorted(
@@ -448,7 +465,7 @@ def _explain(
     )
     return tuple(
         Match(rules[index].id, text.words(hits[index].start, hits[index].end),
-              hits[index].negated)
+              hits[index].negated, (lowered or {}).get(index))
         for index in ordered
     )
 

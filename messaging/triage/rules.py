@@ -26,7 +26,7 @@ from .normalise import normalise_phrase, table_fingerprint
 
 # Bump when the meaning of a rule changes (matching, negation, resolution),
 # so cached compiled rule sets and stored versions are not mixed up.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # 2: context readings (messaging.triage.context)
 
 MAX_PATTERN_CHARS = 1000
 # A repeat that can cross a space (".{0,40}", "(?: \w+){0,3}") must be bounded.

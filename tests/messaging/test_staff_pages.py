@@ -219,10 +219,10 @@ def test_on_call_with_a_bad_number_is_refused(practice, manager, as_user):
 
 
 def test_corrections_download_as_test_cases(practice, patient, manager, as_user):
-    thread = receive(practice, patient, "this form is giving me a heart attack")
+    thread = receive(practice, patient, "had a panic attack last night, chest felt tight but it passed")
     as_user(manager).post(thread_url(thread, "thread_correct"), {"field": "urgency",
                                                                  "value": "routine"})
 
     body = as_user(manager).get(settings_url(practice, "corrections_as_cases")).content.decode()
 
-    assert '"urgency": "routine"' in body and "heart attack" in body
+    assert '"urgency": "routine"' in body and "panic attack" in body

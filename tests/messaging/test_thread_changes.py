@@ -32,7 +32,7 @@ def active_item(thread):
 
 
 def test_correction_is_stored_with_the_rule_that_misfired(practice, patient, staff):
-    thread = receive(practice, patient, "this form is giving me a heart attack lol").thread
+    thread = receive(practice, patient, "had a panic attack last night, chest felt tight but it passed").thread
     decided_by = Message.objects.get(direction="inbound").triage["urgency_rule"]
 
     thread_correct(thread=thread, actor=staff, field="urgency", value="routine")

@@ -49,7 +49,9 @@ NEAR_MISSES = [
      "unconscious_or_confused_after_fall", ES),
     ("ya nada tiene sentido, hoy me siento peor que nunca", "suicide_self_harm_overdose", ES),
     ("se tomó como 10 pastillas de las mías, no sé de qué", "suicide_self_harm_overdose", ES),
-    ("mi bebé de 6 semanas está calientito y no quiere comer", "infant_fever", ES),
+    # (the earlier "mi bebé de 6 semanas está calientito y no quiere comer" is now caught by
+    # em_infant_unresponsive_es and moved to triage_cases.py; this one replaces it)
+    ("mi bebita de 7 semanas amaneció calientita y muy llorona", "infant_fever", ES),
     ("vomité y salió rojo, bastante", "vomiting_blood", ES),
 ]
 
