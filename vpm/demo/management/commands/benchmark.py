@@ -22,6 +22,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from messaging.bench import messaging_benchmark
 from vpm.accounts.second_factor import dangerously_record_second_factor
 from vpm.demo.queue_bench import queue_pages, sweep_benchmark
 from vpm.demo.scale import bench_email, seed_scale
@@ -77,9 +78,11 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=RUNS)
         parser.add_argument("--plans", action="store_true", help="print EXPLAIN ANALYZE")
         parser.add_argument("--skip-search", action="store_true")
+        parser.add_argument("--messages", type=int, default=1_000_000,
+                            help="Messaging: bench messages (five per thread).")
 
     def handle(self, *args, practices, patients, work_items, runs, plans, skip_search,
-               **options):
+               messages=1_000_000, **options):
         if settings.PRODUCTION:
             raise CommandError("The benchmark seeds fake practices; never in production.")
         started = time.perf_counter()
@@ -121,6 +124,16 @@ class Command(BaseCommand):
         sweep_benchmark(stdout=self.stdout, runs=runs)
         if not skip_search:
             search_benchmark(stdout=self.stdout, practice_slug=slug)
+        # Messaging's section: threads at scale and the triage-to-queue path.
+        messaging_benchmark(stdout=self.stdout, client=staff, practice_slug=slug,
+                            messages=messages, measure_page=self._messaging_row(runs))
+
+    def _messaging_row(self, runs):
+        def measure(client, name, url, form):
+            row = self._measure(client, url, form, {}, 200, runs)
+            self.stdout.write(f"{name:16} {row['queries']:7d} {row['server']:10.1f} "
+                              f"{row['sql']:8.1f}  {', '.join(row['scans']) or 'none'}")
+        return measure
 
     def _measure(self, client, url, form, headers, status, runs):
         server, sql = [], []

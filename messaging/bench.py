@@ -1,0 +1,100 @@
+"""Messaging's part of `make bench`: threads and messages at scale (set-based
+SQL), then the staff thread list, the API thread list and the
+triage-to-queue path (a message in, triaged, threaded, acknowledged, queued).
+
+The bench practices come from vpm.demo.scale; each of their patients gets
+one thread of five messages until `messages` messages exist (about a fifth
+of the threads open), so 1,000,000 messages are 200,000 threads.
+"""
+
+import statistics
+import time
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from vpm.patients.models import Patient
+from vpm.practices.models import Practice
+
+from .models import Message
+from .services.threads import message_receive
+
+_SEED_SQL = """
+INSERT INTO messaging_thread (id, practice_id, patient_id, unknown_sender, subject, topic,
+    urgency, urgency_rank, team, status, outcome, language, created_at, last_message_at,
+    paused_minutes, respond_by)
+SELECT gen_random_uuid(), p.practice_id, p.id, '', 'Bench thread',
+       (ARRAY['scheduling','refill','test_result','records','billing','referral',
+              'tech_support','clinical_question','other'])[1 + n %% 9],
+       (ARRAY['emergency','urgent','routine','routine','routine'])[1 + n %% 5],
+       (ARRAY[0,1,2,2,2])[1 + n %% 5],
+       (ARRAY['registration','triage','telehealth','documents','records','post_visit'])[1 + n %% 6],
+       CASE WHEN n %% 5 = 0 THEN 'open' ELSE 'closed' END, '', 'en',
+       now() - (n %% 90) * interval '1 day', now() - (n %% 90) * interval '1 day' + interval '1 hour',
+       0, CASE WHEN n %% 5 = 0 THEN now() + interval '4 hours' END
+FROM (SELECT id, practice_id, row_number() OVER (ORDER BY practice_id, id) AS n
+      FROM patients_patient
+      WHERE practice_id IN (SELECT id FROM practices_practice WHERE slug LIKE 'bench-%%')
+      LIMIT %(threads)s) p;
+
+INSERT INTO messaging_message (practice_id, thread_id, direction, channel, is_automatic, body,
+    sender, external_id, topic_picked, red_flag_answer, created_at)
+SELECT t.practice_id, t.id,
+       (ARRAY['inbound','outbound','note','inbound','outbound'])[g],
+       (ARRAY['portal','portal','portal','sms','email'])[g], g = 2,
+       'Bench message ' || g, '', '', '', '', t.created_at + g * interval '10 minutes'
+FROM messaging_thread t CROSS JOIN generate_series(1, 5) g
+WHERE t.practice_id IN (SELECT id FROM practices_practice WHERE slug LIKE 'bench-%%');
+"""
+
+RUNS = 15
+TRIAGE_PATH_MESSAGES = 100
+TEXTS = ["Can I move my appointment to next week?", "I need a refill of my lisinopril",
+         "are my lab results back yet", "my chest feels crushed and my arm is numb",
+         "necesito una copia de mi expediente", "question about my bill from march"]
+
+
+def seed_messages(*, messages: int) -> int:
+    """Seed once: bench threads with five messages each. Returns the message count."""
+    bench = Message.objects.filter(practice__slug__startswith="bench-")
+    if bench.exists():
+        return bench.count()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_SEED_SQL, {"threads": max(1, messages // 5)})
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE messaging_thread; ANALYZE messaging_message;")
+    return bench.count()
+
+
+def messaging_benchmark(*, stdout, client, practice_slug, messages, measure_page):
+    started = time.perf_counter()
+    count = seed_messages(messages=messages)
+    stdout.write(f"\nmessaging: {count:,} bench messages (seeded/checked in "
+                 f"{time.perf_counter() - started:.1f} s)")
+    practice = Practice.objects.get(slug=practice_slug)
+    thread = practice and Message.objects.filter(practice=practice).values_list(
+        "thread_id", flat=True).first()
+    stdout.write(f"{'page':16} {'queries':>7} {'server ms':>10} {'sql ms':>8}  full scans")
+    measure_page(client, "thread list", reverse("staff_threads", args=[practice_slug]), None)
+    measure_page(client, "thread (staff)", reverse("staff_thread", args=[practice_slug, thread]),
+                 None)
+    measure_page(client, "API threads", f"/api/v1/p/{practice_slug}/threads/", None)
+    _triage_to_queue(stdout, practice)
+
+
+def _triage_to_queue(stdout, practice):
+    """A message in: triage, thread, acknowledgement, queue item, contact log."""
+    patients = list(Patient.objects.for_practice(practice).order_by("id")[:TRIAGE_PATH_MESSAGES])
+    timings, queries = [], []
+    for index, patient in enumerate(patients):
+        with CaptureQueriesContext(connection) as captured:
+            begun = time.perf_counter()
+            message_receive(practice=practice, patient=patient, channel="portal",
+                            body=TEXTS[index % len(TEXTS)])
+            timings.append((time.perf_counter() - begun) * 1000)
+        queries.append(len(captured))
+    stdout.write(f"triage-to-queue  {statistics.median(queries):7.0f} "
+                 f"{statistics.median(timings):10.1f}   (median of {len(timings)} messages; "
+                 f"max {max(queries)} queries, p90 "
+                 f"{sorted(timings)[int(len(timings) * 0.9)]:.1f} ms)")
