@@ -275,11 +275,11 @@ def measure_booking_throughput(practice, *, clients, bookings_per_client, stdout
         start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        for _ in range(150):  # a loaded machine may take a while to start gunicorn
             try:
-                if requests.get(base + "/healthz", timeout=1).status_code < 500:
+                if requests.get(base + "/healthz", timeout=5).status_code < 500:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         headers = {"Authorization": f"Token {token}"}
         api = f"{base}/api/v1/p/{practice.slug}/appointments/"
