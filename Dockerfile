@@ -10,7 +10,8 @@ COPY . .
 RUN python -m vpm.devtools.compile_messages
 # collectstatic needs settings to load, not real services.
 RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
-    REDIS_URL=redis://build EMAIL_HOST=build python manage.py collectstatic --noinput
+    REDIS_URL=redis://build EMAIL_HOST=build VPM_SITE_URL=https://build.invalid \
+    VPM_ALLOW_RECORDING_SMS=true python manage.py collectstatic --noinput
 USER vpm
 EXPOSE 8000
 CMD ["gunicorn", "-c", "python:vpm.gunicorn_conf", "vpm.wsgi"]

@@ -71,5 +71,6 @@ app.conf.beat_schedule = {
     "run-waitlist-sweep": {
         "task": "scheduling.tasks.run_waitlist_sweep",
         "schedule": 60.0,
+        "options": {"expires": SWEEP_EXPIRES},
     },
 }

@@ -7,6 +7,7 @@ Two modes, chosen by VPM_ENV:
   missing one fails at start-up rather than falling back to a demo value.
 """
 
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -331,8 +332,10 @@ _DEV_WEBHOOK_SECRET = "" if PRODUCTION else "development-only-webhook-secret"
 SMS_INBOUND_WEBHOOK_SECRET = env.str("SMS_INBOUND_WEBHOOK_SECRET", default=_DEV_WEBHOOK_SECRET)
 MESSAGING_INBOUND_EMAIL_DOMAIN = env.str("MESSAGING_INBOUND_EMAIL_DOMAIN",
                                          default="inbound.vpm.localhost")
-ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY",
-                                                  default=_DEV_WEBHOOK_SECRET or "unset")}
+# No key in production: a random one per process, so no inbound email validates
+# (a fixed fallback such as "unset" would let anyone sign a forged webhook).
+ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default="")
+           or _DEV_WEBHOOK_SECRET or secrets.token_urlsafe(32)}
 
 # --- SMS provider (Twilio) and public address (scheduling) ----------------
 # The recording backend sends nothing. In production it would let a practice
