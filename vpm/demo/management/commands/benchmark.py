@@ -11,6 +11,7 @@ ratio, the page's throughput against /healthz, and whether any plan scans a
 whole big table. `--plans` prints the EXPLAIN ANALYZE of the queue's queries.
 """
 
+import re
 import statistics
 import time
 from contextlib import contextmanager
@@ -167,7 +168,8 @@ class Command(BaseCommand):
         for sql, params, _ in captured:
             if sql.lstrip().upper().startswith("SELECT"):
                 plan = self._explain(sql, params)
-                scans.update(t for t in BIG_TABLES if f"Seq Scan on {t}" in plan)
+                # The name must end there: "patients_patientchange" is not "patients_patient".
+                scans.update(t for t in BIG_TABLES if re.search(rf"Seq Scan on {t}\b", plan))
         return sorted(scans)
 
     def _plans(self, name, captured):
