@@ -480,6 +480,18 @@ class AppointmentView(PracticeAPIView):
                      obj=appointment, action=AuditEvent.Action.VIEW_PATIENT, via="api")
         return appointment
 
+    def change(self, service, input_class, *, input_needs_practice=True, **extra):
+        """Read the body, call one appointment service, answer the visit or the refusal."""
+        appointment = self.appointment()
+        context = {"practice": self.practice} if input_needs_practice else {}
+        data = self.validated_body(input_class, **context)
+        try:
+            appointment = service(practice=self.practice, appointment=appointment,
+                                  actor=self.request.user, **extra, **data)
+        except services.SchedulingError as error:
+            return _refusal(error)
+        return Response(AppointmentOutput(appointment).data)
+
 
 class AppointmentDetailView(AppointmentView):
     @extend_schema(summary="One appointment", responses={200: AppointmentOutput, 404: NOT_FOUND})
@@ -491,44 +503,24 @@ class AppointmentRescheduleView(AppointmentView):
     @extend_schema(summary="Move a visit (reason required)", request=AppointmentRescheduleInput,
                    responses={200: AppointmentOutput, **CHANGE_RESPONSES})
     def post(self, request, practice_slug, appointment_id):
-        appointment = self.appointment()
-        data = self.validated_body(AppointmentRescheduleInput, practice=self.practice)
-        try:
-            appointment = services.appointment_reschedule(
-                practice=self.practice, appointment=appointment, via=Appointment.Via.API,
-                actor=request.user, **data)
-        except services.SchedulingError as error:
-            return _refusal(error)
-        return Response(AppointmentOutput(appointment).data)
+        return self.change(services.appointment_reschedule, AppointmentRescheduleInput,
+                           via=Appointment.Via.API)
 
 
 class AppointmentCancelView(AppointmentView):
     @extend_schema(summary="Cancel a visit (reason required)", request=AppointmentReasonInput,
                    responses={200: AppointmentOutput, **CHANGE_RESPONSES})
     def post(self, request, practice_slug, appointment_id):
-        appointment = self.appointment()
-        data = self.validated_body(AppointmentReasonInput, practice=self.practice)
-        try:
-            appointment = services.appointment_cancel(
-                practice=self.practice, appointment=appointment, via=Appointment.Via.API,
-                actor=request.user, **data)
-        except services.SchedulingError as error:
-            return _refusal(error)
-        return Response(AppointmentOutput(appointment).data)
+        return self.change(services.appointment_cancel, AppointmentReasonInput,
+                           via=Appointment.Via.API)
 
 
 class AppointmentAttendanceView(AppointmentView):
     @extend_schema(summary="Record arrived, no-show or late cancel", request=AppointmentAttendanceInput,
                    responses={200: AppointmentOutput, **CHANGE_RESPONSES})
     def post(self, request, practice_slug, appointment_id):
-        appointment = self.appointment()
-        data = self.validated_body(AppointmentAttendanceInput)
-        try:
-            appointment = services.appointment_mark_attendance(
-                practice=self.practice, appointment=appointment, actor=request.user, **data)
-        except services.SchedulingError as error:
-            return _refusal(error)
-        return Response(AppointmentOutput(appointment).data)
+        return self.change(services.appointment_mark_attendance, AppointmentAttendanceInput,
+                           input_needs_practice=False)
 
 
 # --- Waitlist ----------------------------------------------------------------------
