@@ -21,10 +21,9 @@ from .selectors import (
     changed_fields,
     contact_log_page,
     duplicate_candidates,
-    page_in_one_query,
     patient_get_for_staff,
     patient_history,
-    patient_search,
+    patient_search_page,
 )
 from .services import (
     MergeRefused,
@@ -48,8 +47,8 @@ def patient_list(request, practice_slug):
     params = request.POST if request.method == "POST" else request.GET
     form = PatientSearchForm(request.POST if request.method == "POST" else None, auto_id="%s")
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = page_in_one_query(patient_search(practice=request.practice, query=query),
-                             page_number=params.get("page"), per_page=PAGE_SIZE)
+    page = patient_search_page(practice=request.practice, query=query,
+                               page_number=params.get("page"), per_page=PAGE_SIZE)
     audit_record(request=request, practice=request.practice, action=AuditEvent.Action.LIST_PATIENTS)
     return render(request, "patients/list.html", {"page": page, "query": query, "form": form},
                   status=400 if form.errors else 200)
