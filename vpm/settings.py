@@ -154,7 +154,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CHANGE_EMAIL = False
 ACCOUNT_FORMS = {"reset_password": "vpm.accounts.forms.SignInAddressResetForm",
-                 "login": "vpm.accounts.forms.LoginForm"}  # both take josé@exämple.com
+                 "login": "vpm.accounts.forms.LoginForm",  # both take josé@exämple.com
+                 # VPM's sentence-case labels on allauth's account pages:
+                 "change_password": "vpm.accounts.forms.ChangePasswordForm",
+                 "set_password": "vpm.accounts.forms.SetPasswordForm",
+                 "reauthenticate": "vpm.accounts.forms.ReauthenticatePasswordForm"}
 # allauth's own emails (reset, "authenticator added") say who they are from,
 # not the request's host ("[127.0.0.1:8000]").
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "VPM: "

@@ -126,10 +126,13 @@ def test_someone_elses_token_cannot_be_revoked(practice, staff, colleague):
     assert _api_get(practice, key).status_code == 200
 
 
-def test_patient_has_no_tokens_page(patient_user):
-    response = client_for(patient_user).get(PAGE)
-    assert response.status_code == 403
-    assert "no staff access" in response.text
+def test_patient_has_no_tokens_page_and_is_sent_to_the_portal(practice, patient_user):
+    client = client_for(patient_user)
+    response = client.get(PAGE)
+    assert response.status_code == 302
+    assert response.url == reverse("portal_home", args=[practice.slug])
+    client.post(PAGE, {"name": "mine"})
+    assert not ApiToken.objects.filter(user=patient_user).exists()
 
 
 def test_staff_without_totp_is_sent_to_enrol_from_the_tokens_page(practice):

@@ -1,7 +1,10 @@
 import unicodedata
 
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.account.forms import ResetPasswordForm
+from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
 
@@ -82,3 +85,31 @@ class CodeForm(_SaysWhenACodeWasJustUsed, AuthenticateForm):
 
 class ReauthenticateCodeForm(_SaysWhenACodeWasJustUsed, ReauthenticateForm):
     pass
+
+
+def _plain_labels(form, labels):
+    """allauth's fields with VPM's sentence-case labels, and no placeholder repeating them."""
+    for name, label in labels.items():
+        field = form.fields[name]
+        field.label = label
+        field.widget.attrs.pop("placeholder", None)
+        field.help_text = ""  # allauth's "Forgot your password?" link: the page has its own
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_labels(self, {"oldpassword": "Current password", "password1": "New password",
+                             "password2": "New password again"})
+
+
+class SetPasswordForm(AllauthSetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_labels(self, {"password1": "New password", "password2": "New password again"})
+
+
+class ReauthenticatePasswordForm(AllauthReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_labels(self, {"password": "Your password"})

@@ -1,6 +1,7 @@
 """VPM's own account pages, and thin wrappers around allauth's where VPM must
 act in the same request."""
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from allauth.account.internal.flows.login import record_authentication
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -22,6 +24,61 @@ from .second_factor import (
     sessions_end_others,
 )
 from .services import api_token_create, api_token_revoke
+
+# --- Patients belong in the portal -----------------------------------------
+
+def _portal_practice_of_patient(user):
+    """The practice whose portal a signed-in patient uses; None for staff and nobody.
+
+    Anyone with an active staff membership is staff here, even if also a patient.
+    """
+    from vpm.patients.models import Patient
+
+    if not user.is_authenticated or user.memberships.filter(is_active=True).exists():
+        return None
+    record = Patient.objects.filter(user=user, merged_into__isnull=True) \
+        .select_related("practice").order_by("created_at").first()
+    return record.practice if record else None
+
+
+def patients_to_portal(portal_page="portal_home"):
+    """Send a signed-in patient from a staff-only account page to their portal's own page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            practice = _portal_practice_of_patient(request.user)
+            if practice is not None:
+                return redirect(portal_page, practice_slug=practice.slug)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+PORTAL_ACCOUNT_LAYOUT = "accounts/portal_layout.html"
+
+
+def patients_in_portal_layout(view):
+    """An account page a patient may use too (sign-in address, two-step sign-in, sign-out):
+    for a patient it is drawn in their portal's layout and language
+    (accounts/settings_base.html extends `request.account_layout`)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        practice = _portal_practice_of_patient(request.user)
+        if practice is not None:
+            from vpm.patients.models import Patient
+
+            record = Patient.objects.for_practice(practice).filter(user=request.user).first()
+            request.account_layout = PORTAL_ACCOUNT_LAYOUT
+            request.practice = practice  # the portal layout's name, help line and language switch
+            translation.activate(record.preferred_language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def activate_totp(request):
