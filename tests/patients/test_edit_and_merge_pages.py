@@ -55,9 +55,20 @@ def test_the_patient_page_marks_changed_fields_and_shows_the_history(as_user, st
     client = as_user(staff)
     _edit(client, maria, mobile_phone="(312) 555-0177")
     text = client.get(reverse("patient_detail", args=[maria.practice.slug, maria.pk])).text
-    assert "changed " in text and "was “+13125550100”" in text
+    assert "changed " in text and "was “(312) 555-0100”" in text
     history = text.split("History of this record")[1]
-    assert "mobile phone" in history and "+13125550177" in history and "Alex Staff" in history
+    assert "mobile phone" in history and "Alex Staff" in history
+    # Phones in the practice's national format, like the rest of the page; never E.164.
+    assert "(312) 555-0100" in history and "(312) 555-0177" in history
+    assert "+1312" not in history
+
+
+def test_the_history_shows_another_countrys_number_internationally(as_user, staff, maria):
+    client = as_user(staff)
+    _edit(client, maria, emergency_contact_name="Ana", emergency_contact_phone="+44 20 7946 0958")
+    text = client.get(reverse("patient_detail", args=[maria.practice.slug, maria.pk])).text
+    history = text.split("History of this record")[1]
+    assert "+44 20 7946 0958" in history and "+442079460958" not in history
 
 
 def test_saving_without_changes_records_nothing(as_user, staff, maria):

@@ -67,6 +67,53 @@ def search_benchmark(*, stdout, practice_slug, plans=False) -> None:
     for label, query in _terms(practice, probe):
         _measure(stdout, practice, label, query, plans=plans)
     access_report_benchmark(stdout=stdout, practice=practice, probe=probe)
+    import_benchmark(stdout=stdout)
+
+
+def ten_thousand_rows_csv() -> bytes:
+    """A practice's list of 10,000 new patients, each with a mobile and an email."""
+    lines = ["first_name,last_name,date_of_birth,mobile_phone,email"]
+    lines += [f"First{n},Last{n},{1 + n % 12}/{1 + n % 28}/{1940 + n % 80},"
+              f"+1312{2000000 + n},p{n}@example.com" for n in range(10_000)]
+    return "\n".join(lines).encode()
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def import_benchmark(*, stdout) -> None:
+    """The manager's CSV import of 10,000 rows into an empty practice, then the same file
+    again, all rolled back afterwards: upload and preview check, then the import
+    (which checks the rows again, then COPYs them), and its queries."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+
+    from .imports import import_commit, import_preview, import_upload
+
+    data = ten_thousand_rows_csv()
+    stdout.write("\nCSV import of 10,000 rows (one practice, rolled back afterwards)")
+    try:
+        with transaction.atomic():
+            practice = Practice.objects.create(slug="bench-import", name="Bench import",
+                                               timezone="UTC")
+            actor = get_user_model().objects.filter(memberships__role="manager").first()
+            for label in ("first import", "same file again"):
+                started = time.perf_counter()
+                upload = import_upload(practice=practice, actor=actor, uploaded_file=
+                                       SimpleUploadedFile("patients.csv", data))
+                import_preview(patient_import=upload)  # the page the manager sees first
+                checked = time.perf_counter()
+                with CaptureQueriesContext(connection) as captured:
+                    result = import_commit(patient_import=upload, actor=actor)
+                done = time.perf_counter()
+                stdout.write(f"{label:16} preview check {checked - started:5.1f} s, "
+                             f"import {done - checked:5.1f} s, {len(captured)} queries: "
+                             f"{result.rows_created:,} created, {result.rows_skipped:,} skipped")
+            raise _RolledBack
+    except _RolledBack:
+        pass
 
 
 def access_report_benchmark(*, stdout, practice, probe) -> None:

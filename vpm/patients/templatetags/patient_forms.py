@@ -1,5 +1,6 @@
 from django import template
 
+from ..contact import phone_display
 from ..text import note_clean
 
 register = template.Library()
@@ -35,3 +36,14 @@ def field_label(name):
 def get_item(mapping, key):
     """mapping[key] in a template, for keys with spaces ("already here")."""
     return mapping.get(key)
+
+
+_PHONE_FIELDS = {"contact:phone", "contact:home_phone", "emergency_contact_phone"}
+
+
+@register.simple_tag
+def change_value(change, value, practice):
+    """A history value as the page shows it: phones in the practice's national format."""
+    if value and change.field in _PHONE_FIELDS and str(value).startswith("+"):
+        return phone_display(value, region=practice.phone_region)
+    return value
