@@ -30,6 +30,7 @@ from .selectors import (
     thread_for_patient,
     threads_for_patient,
 )
+from .services.alerts import THREAD_LINK
 from .services.threads import message_receive
 from .staff_views import serve_attachment
 
@@ -206,11 +207,14 @@ def _acknowledged(request, received):
 
 
 @never_cache
-@patient_page
+@patient_page(link_purposes=(THREAD_LINK,))
 @require_http_methods(["GET", "POST"])
 def thread_detail(request, practice_slug, thread_id):
+    """One thread: for a signed-in patient, or through the link of a reply notice,
+    which opens this thread only (another thread of theirs is a 404)."""
     patient = request.portal.patient
     thread = thread_for_patient(practice=request.practice, patient=patient, thread_id=thread_id)
+    request.portal.require_target(purpose=THREAD_LINK, target=thread.pk)
     form = WriteForm(_posted(request), _posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         try:
@@ -227,10 +231,11 @@ def thread_detail(request, practice_slug, thread_id):
 
 
 @never_cache
-@patient_page
+@patient_page(link_purposes=(THREAD_LINK,))
 def attachment_download(request, practice_slug, attachment_id):
     attachment = get_object_or_404(
         Attachment.objects.for_practice(request.practice).select_related("message__thread")
         .exclude(message__direction=Message.Direction.NOTE),
         pk=attachment_id, message__thread__patient=request.portal.patient)
+    request.portal.require_target(purpose=THREAD_LINK, target=attachment.message.thread_id)
     return serve_attachment(request, attachment)

@@ -5,13 +5,36 @@ Everything goes through vpm.notify: a row is written now (with an idempotency
 key, so nothing is sent twice) and sent by a worker after commit.
 """
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from messaging.models import Message, OnCall, OnCallAlert
 from vpm.notify.models import OutboundMessage
 from vpm.notify.services import message_queue
 from vpm.patients.models import ContactPoint
 from vpm.practices.models import Membership
+
+# The portal link purpose of a reply notice: it opens that one thread after a
+# date-of-birth check (registered in MessagingConfig.ready).
+THREAD_LINK = "messaging_thread"
+THREAD_LINK_LIVES = timedelta(days=7)
+
+
+def thread_link_landing(link) -> str:
+    return reverse("portal_thread", args=[link.practice.slug, link.target])
+
+
+def thread_link(thread) -> tuple[str, object]:
+    """(absolute URL, expiry) of a new link that opens this thread only, no account needed."""
+    from vpm.portal.services import portal_link_create
+
+    link, path = portal_link_create(patient=thread.patient, purpose=THREAD_LINK,
+                                    target=thread.pk, expires_in=THREAD_LINK_LIVES)
+    return settings.VPM_SITE_URL.rstrip("/") + path, link.expires_at
 
 
 def _patient_address(patient, channel) -> str:
@@ -38,11 +61,13 @@ def send_to_patient(*, thread, message, channel, to="") -> OutboundMessage | Non
     to = _patient_address(patient, notice_channel)
     if not to:
         return None
-    return message_queue(
-        practice=thread.practice, patient=patient, channel=notice_channel, to=to,
-        template="messaging_reply_waiting",
-        context={"path": reverse("portal_messages", kwargs={"practice_slug": thread.practice.slug})},
-        idempotency_key=f"messaging-notice:{message.pk}")
+    url, expires_at = thread_link(thread)
+    # The notice shows the link's expiry in the practice's zone, with its name.
+    with timezone.override(ZoneInfo(thread.practice.timezone)):
+        return message_queue(
+            practice=thread.practice, patient=patient, channel=notice_channel, to=to,
+            template="messaging_reply_waiting", context={"url": url, "expires_at": expires_at},
+            idempotency_key=f"messaging-notice:{message.pk}")
 
 
 def on_call_recipients(practice):
