@@ -73,4 +73,11 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": SWEEP_EXPIRES},
     },
+    # Attachment files written inside a transaction that rolled back later
+    # (messaging): nothing points at them; an hour's delay is harmless.
+    "sweep-orphan-attachment-files": {
+        "task": "messaging.tasks.sweep_orphan_attachment_files",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
 }

@@ -43,7 +43,7 @@ from vpm.queue.services import (
 )
 
 from .alerts import on_call_alert, send_to_patient
-from .attachments import attachment_store, attachments_check
+from .attachments import attachment_store, attachments_check, files_removed_on_rollback
 
 logger = logging.getLogger(__name__)
 
@@ -97,13 +97,13 @@ def message_receive(*, practice, patient, body, channel, sender="", external_id=
     now = now or timezone.now()
     decision = _decide(practice, body, topic_picked, red_flag_answer)
     try:
-        with transaction.atomic():
+        with files_removed_on_rollback() as saved_files, transaction.atomic():
             return _store_inbound(practice=practice, patient=patient, body=body, channel=channel,
                                   sender=sender, external_id=external_id,
                                   topic_picked=topic_picked, red_flag_answer=red_flag_answer,
                                   subject=subject, recorded_by=recorded_by,
-                                  attachments=checked_attachments, decision=decision,
-                                  into_thread=into_thread, now=now)
+                                  attachments=checked_attachments, saved_files=saved_files,
+                                  decision=decision, into_thread=into_thread, now=now)
     except IntegrityError:
         # The same webhook delivered twice at once: the other request stored it.
         stored = _already_received(practice, channel, external_id) if external_id else None
@@ -150,8 +150,8 @@ def _decide(practice, body, topic_picked, red_flag_answer) -> _Decision:
 
 
 def _store_inbound(*, practice, patient, body, channel, sender, external_id, topic_picked,
-                   red_flag_answer, subject, recorded_by, attachments, decision, into_thread,
-                   now) -> Received:
+                   red_flag_answer, subject, recorded_by, attachments, saved_files, decision,
+                   into_thread, now) -> Received:
     if into_thread is not None:
         thread, joined = _open_thread_of(into_thread, patient), True
     else:
@@ -163,7 +163,7 @@ def _store_inbound(*, practice, patient, body, channel, sender, external_id, top
         topic_picked=topic_picked, red_flag_answer=red_flag_answer, triage=decision.triage,
         created_at=now)
     for upload in attachments:
-        attachment_store(message=message, upload=upload)
+        attachment_store(message=message, upload=upload, saved_files=saved_files)
     newly_due = _thread_on_inbound(thread, decision=decision, now=now)
     _sync_work_item(thread)
     if patient is not None:

@@ -98,7 +98,8 @@ def test_the_link_opens_no_other_thread_of_the_patient_and_nobody_elses(
     assert client.get(reverse("portal_message_new", args=[practice.slug])).status_code == 404
 
 
-def test_the_link_opens_attachments_of_its_thread_only(practice, patient, mobile, staff):
+def test_the_link_opens_attachments_of_its_thread_only(practice, patient, mobile, staff,
+                                                      private_storage):
     thread = _thread(patient, attachments=[SimpleUploadedFile("rash.png", PNG)])
     other = _thread(patient, body="My bill", topic_picked="billing",
                     attachments=[SimpleUploadedFile("bill.png", PNG)])
