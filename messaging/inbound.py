@@ -14,12 +14,12 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import F, Func, Value
 from django.utils.html import strip_tags
 
 from messaging.models import MAX_BODY_CHARS, Message
 from messaging.services.attachments import MAX_ATTACHMENTS, sniff_content_type
 from messaging.services.threads import message_receive, note_add
+from vpm.patients.contact import phone_or_none
 from vpm.patients.models import ContactPoint, Patient
 from vpm.practices.models import Practice
 
@@ -49,18 +49,19 @@ def sms_signature_valid(*, timestamp: str, signature: str, body: bytes, now=None
     return hmac.compare_digest(expected, signature)
 
 
-def _digits(value):
-    return Func(value, Value("[^0-9]"), Value(""), Value("g"), function="regexp_replace")
-
-
 def patient_for_phone(practice, number) -> Patient | None:
-    """The one patient with this mobile number on file (the last 10 digits
-    compared), or None when nobody or more than one patient has it."""
-    digits = "".join(ch for ch in number if ch.isdigit())[-10:]
-    if len(digits) < 7:
+    """The one patient with this mobile number on file, or None when nobody or
+    more than one patient has it.
+
+    Numbers are stored in E.164 (vpm.patients.contact), so the sender is put
+    in E.164 too (in the practice's region when it has no country code) and
+    compared exactly: the index `contact_point_value` (practice, value)
+    answers it, whatever the number of contact points."""
+    e164 = phone_or_none(number or "", region=practice.phone_region)
+    if e164 is None:
         return None
-    points = (ContactPoint.objects.for_practice(practice).filter(kind=ContactPoint.Kind.PHONE)
-              .annotate(digits=_digits(F("value"))).filter(digits__endswith=digits)
+    points = (ContactPoint.objects.for_practice(practice)
+              .filter(value=e164, kind=ContactPoint.Kind.PHONE)
               .values_list("patient_id", flat=True).distinct()[:2])
     return _only(practice, points)
 

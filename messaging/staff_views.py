@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 
 from vpm.audit.models import AuditEvent
 from vpm.audit.services import audit_record
+from vpm.patients.contact import phone_display
 from vpm.patients.models import ContactAttempt, Patient
 from vpm.practices.access import staff_required
 
 from . import forms, selectors
 from .models import Attachment, OnCallAlert, RefillRequest, Thread
-from .services import changes, threads
+from .services import alerts, changes, threads
 
 PAGE_SIZE = 50
 
@@ -90,8 +91,20 @@ def _forms(request, thread, bound) -> dict:
             "match_form": bound.get("match_form") or forms.MatchForm(),
             "refill_form": bound.get("refill_form") or forms.RefillStatusForm(),
             "action_error": bound.get("action_error"),
+            "sms_reply": _sms_reply(request, thread),
             "reply_templates": templates,
             "choices": _correction_choices(thread)}
+
+
+def _sms_reply(request, thread) -> dict | None:
+    """Where a text reply would go, said on the page beside the reply form."""
+    if thread.patient is None or not thread.is_open:
+        return None
+    number, why = alerts.sms_reply_number(thread)
+    if not number:
+        return None
+    return {"number": phone_display(number, region=request.practice.phone_region),
+            "texted_from": why == alerts.TEXTED_FROM}
 
 
 def _correction_choices(thread) -> dict:

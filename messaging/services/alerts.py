@@ -44,11 +44,29 @@ def _patient_address(patient, channel) -> str:
     return point.value if point else ""
 
 
+TEXTED_FROM = "texted_from"
+ON_FILE = "on_file"
+
+
+def sms_reply_number(thread) -> tuple[str, str]:
+    """(number, why) a text reply in this thread goes to: the number the patient
+    texted from when their last message came by SMS (TEXTED_FROM), else their
+    mobile on file (ON_FILE); ("", "") when there is neither."""
+    last = (thread.messages.filter(direction=Message.Direction.INBOUND)
+            .order_by("-created_at", "-id").values("channel", "sender").first())
+    if last and last["channel"] == Message.Channel.SMS and last["sender"]:
+        return last["sender"], TEXTED_FROM
+    number = _patient_address(thread.patient, Message.Channel.SMS) if thread.patient else ""
+    return (number, ON_FILE) if number else ("", "")
+
+
 def send_to_patient(*, thread, message, channel, to="") -> OutboundMessage | None:
     """Send `message` by SMS or email; for a portal reply, tell the patient by
     their preferred channel that a reply is waiting (without its text)."""
     patient = thread.patient
     if channel in (Message.Channel.SMS, Message.Channel.EMAIL):
+        if not to and channel == Message.Channel.SMS:
+            to, _why = sms_reply_number(thread)
         to = to or (_patient_address(patient, channel) if patient else "")
         if not to:
             return None

@@ -3,6 +3,7 @@ inbound webhook): the right thread, or a match item; signatures; replays."""
 
 import hashlib
 import hmac
+import re
 import time
 from email.message import EmailMessage
 
@@ -30,7 +31,7 @@ def webhook_secrets(settings):
 @pytest.fixture
 def phone(practice, patient):
     return ContactPointFactory(practice=practice, patient=patient, kind="phone",
-                               value="(312) 555-0111")
+                               value="+13125550111")  # stored in E.164
 
 
 def post_sms(practice, fields, *, secret=SECRET, timestamp=None):
@@ -198,3 +199,89 @@ def test_whole_flow_by_email(practice, patient, email_point, staff, as_user):
 
     sent = OutboundMessage.objects.filter(channel="email").order_by("created_at").last()
     assert sent.body == "Sent to Dr. Lee today." and sent.to == "Maria@Example.test"
+
+
+# --- Matching the sender by phone, and answering the number that texted ------
+
+def test_a_sender_is_matched_whatever_way_the_number_is_written(practice, patient, phone):
+    from messaging.inbound import patient_for_phone
+
+    assert patient_for_phone(practice, "+13125550111") == patient
+    assert patient_for_phone(practice, "(312) 555-0111") == patient  # the practice's region
+    assert patient_for_phone(practice, "+13125550112") is None
+    assert patient_for_phone(practice, "55501") is None
+
+
+def test_a_number_two_patients_share_is_matched_to_nobody(practice, patient, phone):
+    from messaging.inbound import patient_for_phone
+    from tests.factories import PatientFactory
+
+    ContactPointFactory(practice=practice, patient=PatientFactory(practice=practice),
+                        kind="phone", value="+13125550111")
+
+    assert patient_for_phone(practice, "+13125550111") is None
+
+
+def test_the_phone_lookup_is_answered_by_the_index_that_leads_with_the_practice(
+        practice, patient, phone):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from messaging.inbound import patient_for_phone
+    from vpm.patients.models import ContactPoint
+
+    ContactPoint.objects.bulk_create(
+        ContactPoint(practice=practice, patient=patient, kind="phone", value=f"+1312555{n:04d}")
+        for n in range(1000, 1400))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE patients_contactpoint")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # still a small table
+    with CaptureQueriesContext(connection) as captured:
+        assert patient_for_phone(practice, "+13125550111") == patient
+    lookup = next(q["sql"] for q in captured if "patients_contactpoint" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {lookup}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    # The number is an index condition of the (practice, value) index, not a filter
+    # applied to every contact point of the practice.
+    assert "contact_point_value" in plan, plan
+    assert re.search(r"Index Cond: \(\(practice_id = \d+\) AND \(\(value\)::text = ", plan), plan
+
+
+def test_a_text_reply_goes_to_the_number_the_patient_texted_from(practice, patient, phone,
+                                                                 staff, as_user):
+    from messaging.inbound import sms_receive
+
+    # On file: ...0111. The patient texts from another phone, and is matched by staff.
+    received = sms_receive(practice=practice, sender="+13125550177", body="Refill please",
+                           provider_id="SM77")
+    from messaging.services.changes import thread_match_patient
+    thread_match_patient(thread=received.thread, patient=patient, actor=staff)
+    client = as_user(staff)
+
+    page = client.get(reverse("staff_thread", args=[practice.slug, received.thread.pk]))
+    client.post(reverse("thread_reply", args=[practice.slug, received.thread.pk]),
+                {"body": "Sent to the pharmacy.", "channel": "sms"})
+
+    assert "A text message goes to (312) 555-0177, the number the patient texted from" \
+        in page.text
+    sent = OutboundMessage.objects.filter(channel="sms", body="Sent to the pharmacy.").get()
+    assert sent.to == "+13125550177"
+
+
+def test_a_text_reply_after_a_portal_message_goes_to_the_mobile_on_file(practice, patient,
+                                                                        phone, staff, as_user):
+    from messaging.services.threads import message_receive
+
+    thread = message_receive(practice=practice, patient=patient, body="Refill please",
+                             channel="portal").thread
+    client = as_user(staff)
+
+    page = client.get(reverse("staff_thread", args=[practice.slug, thread.pk]))
+    client.post(reverse("thread_reply", args=[practice.slug, thread.pk]),
+                {"body": "Sent to the pharmacy.", "channel": "sms"})
+
+    assert "A text message goes to (312) 555-0111, the mobile on file." in page.text
+    assert OutboundMessage.objects.get(channel="sms", body="Sent to the pharmacy.").to \
+        == "+13125550111"
