@@ -122,24 +122,25 @@ def thread_list_counts(*, practice) -> dict:
            for name, conditions in THREAD_LIST_FILTERS.items()})
 
 
-def next_visit_for(patient, now) -> str:
-    """The patient's next booked visit, in words, for reply templates."""
-    from django.utils import formats, timezone
-
-    from scheduling.models import Appointment
-
-    visit = (Appointment.objects.for_practice(patient.practice).upcoming(now)
-             .filter(patient=patient).order_by("starts_at").first())
-    if visit is None:
-        return "not booked yet"
-    return formats.date_format(timezone.localtime(visit.starts_at), "l, F j \\a\\t g:i A")
+# What {next_visit} says when no app knows of a booked visit.
+NOT_BOOKED = {"en": "not booked yet", "es": "todavía sin reservar"}
 
 
-def reply_template_fill(template_body, *, thread, now) -> str:
+def reply_template_values(*, thread, now) -> dict[str, str]:
+    """The placeholders of reply templates for this thread, in its language: the
+    patient's first name, and the next visit as scheduling words it (through
+    vpm.notify.placeholders, so messaging does not import scheduling)."""
+    from vpm.notify.placeholders import placeholder_value
+
+    patient, language = thread.patient, thread.language
+    next_visit = placeholder_value("next_visit", patient=patient, now=now,
+                                   language=language) if patient else None
+    return {"{patient_name}": patient.first_name if patient else "there",
+            "{next_visit}": next_visit or NOT_BOOKED.get(language, NOT_BOOKED["en"])}
+
+
+def reply_template_fill(template_body, *, values) -> str:
     """{patient_name} and {next_visit} filled in; any other brace is left as written."""
-    patient = thread.patient
-    values = {"{patient_name}": patient.first_name if patient else "there",
-              "{next_visit}": next_visit_for(patient, now) if patient else "not booked yet"}
     for placeholder, value in values.items():
         template_body = template_body.replace(placeholder, value)
     return template_body

@@ -79,8 +79,8 @@ def _side_panel(request, thread) -> dict:
 
 
 def _forms(request, thread, bound) -> dict:
-    now = timezone.now()
-    templates = [(t.name, selectors.reply_template_fill(t.body, thread=thread, now=now))
+    values = selectors.reply_template_values(thread=thread, now=timezone.now())
+    templates = [(t.name, selectors.reply_template_fill(t.body, values=values))
                  for t in selectors.reply_templates_for(practice=request.practice,
                                                         language=thread.language)]
     return {"reply_form": bound.get("reply_form") or forms.ReplyForm(),

@@ -25,3 +25,9 @@ class SchedulingConfig(AppConfig):
         from .waitlist import OFFER, offer_link_landing
 
         register_link_purpose(OFFER, landing=offer_link_landing)
+        # Other apps' text (messaging's reply templates) names the next visit.
+        from vpm.notify.placeholders import register_placeholder
+
+        from .selectors import next_visit_words
+
+        register_placeholder("next_visit", next_visit_words)

@@ -373,3 +373,20 @@ def waitlist_stats(*, practice, days=28) -> dict:
         sent=Count("id"), accepted=Count("id", filter=Q(status="accepted")))
     counts["rate"] = round(100 * counts["accepted"] / counts["sent"]) if counts["sent"] else None
     return counts
+
+
+def next_visit_words(*, patient, now, language) -> str | None:
+    """The patient's next booked visit in words, in `language` and the practice's zone
+    ("martes 2 de junio de 2026, 17:00 CDT"), for other apps' text (one query).
+    Registered as the "next_visit" placeholder in SchedulingConfig.ready."""
+    from django.utils import translation
+
+    from vpm.portal.templatetags.portal import portal_when
+
+    visit = (Appointment.objects.for_practice(patient.practice).upcoming(now)
+             .filter(patient=patient).order_by("starts_at").values_list("starts_at", flat=True)
+             .first())
+    if visit is None:
+        return None
+    with translation.override(language), timezone.override(ZoneInfo(patient.practice.timezone)):
+        return portal_when(visit)
