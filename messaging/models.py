@@ -158,9 +158,18 @@ class Thread(TenantModel):
             models.Index(fields=["practice", "urgency_rank", "-last_message_at", "id"],
                          condition=models.Q(merged_into__isnull=True),
                          name="thread_list_idx"),
+            # The default staff list (open and waiting threads): its pages and its count
+            # read only open threads, however many closed ones years of history hold.
+            models.Index(fields=["practice", "urgency_rank", "-last_message_at", "id"],
+                         condition=models.Q(merged_into__isnull=True,
+                                            status__in=["open", "waiting"]),
+                         name="thread_open_list_idx"),
             models.Index(fields=["practice", "patient", "topic", "status"],
                          name="thread_patient_topic_idx"),
             models.Index(fields=["practice", "status", "-created_at"], name="thread_status_idx"),
+            # The counts beside the list's filters, from the index alone.
+            models.Index(fields=["practice", "status"], include=["patient"],
+                         name="thread_counts_idx"),
         ]
 
     def __str__(self):

@@ -52,9 +52,10 @@ def triage_routing_for_practice(practice) -> tuple[dict, dict]:
     return routing or ({}, {})
 
 
-def triage_for_practice(text: str, practice) -> Triage:
-    """Classify a message with the practice's own rules and routing."""
-    team_map, targets = triage_routing_for_practice(practice)
+def triage_for_practice(text: str, practice, *, routing=None) -> Triage:
+    """Classify a message with the practice's own rules and routing
+    (`routing`: triage_routing_for_practice's answer, when the caller has it)."""
+    team_map, targets = routing or triage_routing_for_practice(practice)
     return classify(text, triage_rules_for_practice(practice), team_map=team_map,
                     targets=targets)
 
@@ -89,9 +90,14 @@ def messages_for_staff(thread):
 
 
 def thread_for_staff(*, practice, thread_id) -> Thread:
-    return get_object_or_404(
+    thread = get_object_or_404(
         Thread.objects.for_practice(practice).select_related("patient", "merged_into"),
         pk=thread_id)
+    # The practice is the request's: no query to load it again from the thread or patient.
+    thread.practice = practice
+    if thread.patient is not None:
+        thread.patient.practice = practice
+    return thread
 
 
 def refills_for_patient(*, practice, patient):
@@ -114,11 +120,15 @@ def thread_list(*, practice, show="open", team=""):
 
 
 def thread_list_counts(*, practice) -> dict:
-    """How many threads each filter shows (one query), for the counts beside the filters."""
+    """How many threads each filter shows (one query), for the counts beside the filters.
+
+    Every filter names statuses and a merged thread has its own status, so the
+    count reads (practice, status, patient) from thread_counts_idx alone."""
     from django.db.models import Count, Q
 
-    return Thread.objects.for_practice(practice).filter(merged_into__isnull=True).aggregate(
-        **{name: Count("pk", filter=Q(**conditions))
+    statuses = {*Thread.OPEN_STATUSES, Thread.Status.CLOSED}
+    return Thread.objects.for_practice(practice).filter(status__in=statuses).aggregate(
+        **{name: Count("practice", filter=Q(**conditions))
            for name, conditions in THREAD_LIST_FILTERS.items()})
 
 

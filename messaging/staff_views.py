@@ -31,13 +31,13 @@ PAGE_SIZE = 50
 def thread_list(request, practice_slug):
     show = request.GET.get("show", "open")
     show = show if show in selectors.THREAD_LIST_FILTERS else "open"
-    page = Paginator(selectors.thread_list(practice=request.practice, show=show),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.thread_list_counts(practice=request.practice)
+    paginator = Paginator(selectors.thread_list(practice=request.practice, show=show), PAGE_SIZE)
+    paginator.count = counts[show]  # already counted beside the filters: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
     audit_record(request=request, practice=request.practice, action=AuditEvent.Action.VIEW_QUEUE)
     return render(request, "messaging/staff/list.html", {
-        "page": page, "show": show,
-        "counts": selectors.thread_list_counts(practice=request.practice),
-        "alerts": _my_alerts(request)})
+        "page": page, "show": show, "counts": counts, "alerts": _my_alerts(request)})
 
 
 def _my_alerts(request):
@@ -61,8 +61,10 @@ def _render_thread(request, thread, status=200, **bound_forms):
                  obj=thread, action=AuditEvent.Action.VIEW_THREAD)
     OnCallAlert.objects.for_practice(request.practice).filter(
         thread=thread, recipient=request.user, seen_at__isnull=True).update(seen_at=timezone.now())
-    context = {"thread": thread, "thread_messages": selectors.messages_for_staff(thread),
-               **_side_panel(request, thread), **_forms(request, thread, bound_forms)}
+    thread_messages = list(selectors.messages_for_staff(thread))
+    context = {"thread": thread, "thread_messages": thread_messages,
+               **_side_panel(request, thread),
+               **_forms(request, thread, bound_forms, thread_messages)}
     return render(request, "messaging/staff/thread.html", context, status=status)
 
 
@@ -78,7 +80,7 @@ def _side_panel(request, thread) -> dict:
     }
 
 
-def _forms(request, thread, bound) -> dict:
+def _forms(request, thread, bound, thread_messages) -> dict:
     values = selectors.reply_template_values(thread=thread, now=timezone.now())
     templates = [(t.name, selectors.reply_template_fill(t.body, values=values))
                  for t in selectors.reply_templates_for(practice=request.practice,
@@ -91,16 +93,16 @@ def _forms(request, thread, bound) -> dict:
             "match_form": bound.get("match_form") or forms.MatchForm(),
             "refill_form": bound.get("refill_form") or forms.RefillStatusForm(),
             "action_error": bound.get("action_error"),
-            "sms_reply": _sms_reply(request, thread),
+            "sms_reply": _sms_reply(request, thread, thread_messages),
             "reply_templates": templates,
             "choices": _correction_choices(thread)}
 
 
-def _sms_reply(request, thread) -> dict | None:
+def _sms_reply(request, thread, thread_messages) -> dict | None:
     """Where a text reply would go, said on the page beside the reply form."""
     if thread.patient is None or not thread.is_open:
         return None
-    number, why = alerts.sms_reply_number(thread)
+    number, why = alerts.sms_reply_number(thread, messages=thread_messages)
     if not number:
         return None
     return {"number": phone_display(number, region=request.practice.phone_region),

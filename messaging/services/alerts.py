@@ -48,14 +48,19 @@ TEXTED_FROM = "texted_from"
 ON_FILE = "on_file"
 
 
-def sms_reply_number(thread) -> tuple[str, str]:
+def sms_reply_number(thread, messages=None) -> tuple[str, str]:
     """(number, why) a text reply in this thread goes to: the number the patient
     texted from when their last message came by SMS (TEXTED_FROM), else their
-    mobile on file (ON_FILE); ("", "") when there is neither."""
-    last = (thread.messages.filter(direction=Message.Direction.INBOUND)
-            .order_by("-created_at", "-id").values("channel", "sender").first())
-    if last and last["channel"] == Message.Channel.SMS and last["sender"]:
-        return last["sender"], TEXTED_FROM
+    mobile on file (ON_FILE); ("", "") when there is neither. `messages`: the
+    thread's messages in order, when the caller has loaded them."""
+    if messages is None:
+        last = (thread.messages.filter(direction=Message.Direction.INBOUND)
+                .order_by("-created_at", "-id").first())
+    else:
+        last = next((m for m in reversed(messages)
+                     if m.direction == Message.Direction.INBOUND), None)
+    if last and last.channel == Message.Channel.SMS and last.sender:
+        return last.sender, TEXTED_FROM
     number = _patient_address(thread.patient, Message.Channel.SMS) if thread.patient else ""
     return (number, ON_FILE) if number else ("", "")
 

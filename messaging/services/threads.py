@@ -127,12 +127,14 @@ class _Decision:
     topic: str
     team: str
     triage: dict
+    target: sla.Target  # the queue's response target for this urgency
 
 
 def _decide(practice, body, topic_picked, red_flag_answer) -> _Decision:
     """Urgency from the engine (or the red-flag answer); the patient's topic when they chose one."""
-    result = triage_for_practice(body, practice)
-    team_map, _targets = triage_routing_for_practice(practice)
+    routing = triage_routing_for_practice(practice)
+    result = triage_for_practice(body, practice, routing=routing)
+    team_map, _targets = routing
     triage = result.as_dict()
     urgency = result.urgency
     if red_flag_answer == Message.RedFlag.YES:
@@ -146,7 +148,7 @@ def _decide(practice, body, topic_picked, red_flag_answer) -> _Decision:
     target = sla.target_for(practice=practice, kind=Kind.PORTAL_MESSAGE,
                             urgency=URGENCY_RANK[urgency])
     triage.update(urgency=urgency, topic=topic, team=team, response_target=target.minutes)
-    return _Decision(urgency=urgency, topic=topic, team=team, triage=triage)
+    return _Decision(urgency=urgency, topic=topic, team=team, triage=triage, target=target)
 
 
 def _store_inbound(*, practice, patient, body, channel, sender, external_id, topic_picked,
@@ -171,7 +173,7 @@ def _store_inbound(*, practice, patient, body, channel, sender, external_id, top
                      direction=ContactAttempt.Direction.INBOUND,
                      outcome=ContactAttempt.Outcome.RECEIVED,
                      note=f"Message about {thread.get_topic_display().lower()}", at=now)
-        _track_refill(thread, decision, now)
+        _track_refill(thread, decision, now, new_thread=not joined)
     ack = None
     is_emergency = decision.urgency == "emergency"
     if is_emergency:
@@ -240,7 +242,8 @@ def _thread_on_inbound(thread, *, decision, now) -> bool:
         _resume_clock(thread, now)
         fields += ["status", "waiting_since", "paused_minutes"]
         _resume_work_item(thread)
-    due = _due_for(thread, now)
+    due = _due_for(thread, now, target=decision.target if thread.urgency == decision.urgency
+                   else None)
     promised = thread.respond_by is None or due < thread.respond_by
     if promised:
         thread.respond_by = due
@@ -249,11 +252,14 @@ def _thread_on_inbound(thread, *, decision, now) -> bool:
     return promised
 
 
-def _due_for(thread, now):
+def _due_for(thread, now, target=None):
     """The queue's response target for a portal message of this urgency (the
-    one a manager sets on the queue settings page), on the practice's clock."""
-    due = sla.due_at_for(practice=thread.practice, kind=Kind.PORTAL_MESSAGE,
-                         urgency=thread.urgency_rank, start=now)
+    one a manager sets on the queue settings page), on the practice's clock.
+    `target`: that target when the caller has already read it."""
+    if target is None:
+        target = sla.target_for(practice=thread.practice, kind=Kind.PORTAL_MESSAGE,
+                                urgency=thread.urgency_rank)
+    due = sla.deadline_for(practice=thread.practice, target=target, start=now)
     if thread.topic == "test_result":
         # Result questions are answered the same business day (M4).
         due = min(due, clock.end_of_business_day(practice=thread.practice, start=now))
@@ -274,10 +280,10 @@ def _resume_work_item(thread):
             work_item_resume(item=item, note="The patient answered")
 
 
-def _track_refill(thread, decision, now):
+def _track_refill(thread, decision, now, *, new_thread):
     if decision.topic != "refill":
         return
-    if thread.refills.exclude(status__in=RefillRequest.FINAL).exists():
+    if not new_thread and thread.refills.exclude(status__in=RefillRequest.FINAL).exists():
         return  # the open request already tracks it (a follow-up message)
     RefillRequest.objects.create(practice=thread.practice, thread=thread,
                                  patient=thread.patient, created_at=now, status_changed_at=now)

@@ -21,17 +21,56 @@ def thread_url(thread, name="staff_thread", **extra):
                                  **extra})
 
 
-def test_thread_list_runs_a_fixed_number_of_queries(practice, staff, as_user,
-                                                    django_assert_max_num_queries):
-    for _ in range(55):
-        receive(practice, PatientFactory(practice=practice))
-    client = as_user(staff)
-    url = reverse("staff_threads", args=[practice.slug])
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    with django_assert_max_num_queries(14):
+    with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.text
 
-    assert response.status_code == 200 and response.content.decode().count('class="urgency-') == 50
+
+@pytest.mark.parametrize("show", ["open", "closed"])
+def test_thread_list_runs_a_fixed_number_of_queries(practice, staff, as_user, show):
+    from messaging.services.threads import thread_close
+
+    client = as_user(staff)
+    url = reverse("staff_threads", args=[practice.slug]) + f"?show={show}"
+    for _ in range(2):
+        thread_close(thread=receive(practice, PatientFactory(practice=practice)), actor=staff,
+                     outcome="done")
+    receive(practice, PatientFactory(practice=practice))
+    client.get(url)
+    few, _page = _queries(client, url)
+    for _ in range(55):
+        thread = receive(practice, PatientFactory(practice=practice))
+        if show == "closed":
+            thread_close(thread=thread, actor=staff, outcome="done")
+
+    many, page = _queries(client, url)
+
+    assert many == few == 10  # the count beside the filters is also the paginator's
+    assert page.count('class="urgency-') == 50 and "Page 1 of 2" in page
+    assert f"Closed ({57 if show == 'closed' else 2})" in page
+
+
+def test_thread_page_runs_a_fixed_number_of_queries(practice, patient, staff, as_user):
+    from messaging.services.threads import message_reply, note_add
+
+    client = as_user(staff)
+    thread = receive(practice, patient, "Can I move my appointment?")
+    url = thread_url(thread)
+    client.get(url)
+    few, _page = _queries(client, url)
+    for n in range(10):
+        message_reply(thread=thread, author=staff, body=f"Reply {n}")
+        note_add(thread=thread, author=staff, body=f"Note {n}")
+        receive(practice, patient, f"Follow-up {n}", into_thread=thread)
+
+    many, page = _queries(client, url)
+
+    assert many == few and "Follow-up 9" in page and "Note 9" in page
 
 
 def test_reading_a_thread_is_audited_and_shows_the_contact_log(practice, patient, staff, as_user):
