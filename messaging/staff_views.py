@@ -2,6 +2,8 @@
 beside it, and the actions on it. Each action is a plain form post that
 redirects back to the thread with a line saying what it did; bad input
 re-renders the thread with the error by its field (400) and changes nothing.
+Reply, note, close and correct also post with htmx: the answer is the page
+body (the same 200 or 400), swapped in place without a page load.
 """
 
 from django.contrib import messages
@@ -56,7 +58,7 @@ def thread_detail(request, practice_slug, thread_id):
     return _render_thread(request, _thread(request, thread_id))
 
 
-def _render_thread(request, thread, status=200, **bound_forms):
+def _render_thread(request, thread, status=200, announcement="", **bound_forms):
     audit_record(request=request, practice=request.practice, patient=thread.patient,
                  obj=thread, action=AuditEvent.Action.VIEW_THREAD)
     OnCallAlert.objects.for_practice(request.practice).filter(
@@ -64,8 +66,11 @@ def _render_thread(request, thread, status=200, **bound_forms):
     thread_messages = list(selectors.messages_for_staff(thread))
     context = {"thread": thread, "thread_messages": thread_messages,
                **_side_panel(request, thread),
-               **_forms(request, thread, bound_forms, thread_messages)}
-    return render(request, "messaging/staff/thread.html", context, status=status)
+               **_forms(request, thread, bound_forms, thread_messages),
+               "announcement": announcement}
+    # htmx posts get the page body back, swapped in place (templates/.../_thread_body.html).
+    template = "_thread_body.html" if request.htmx else "thread.html"
+    return render(request, f"messaging/staff/{template}", context, status=status)
 
 
 def _side_panel(request, thread) -> dict:
@@ -128,6 +133,9 @@ def _act(request, thread, form_name, form_class, action, done):
         for field, errors in _errors_by_field(error).items():
             form.add_error(field if field in form.fields else None, errors)
         return _render_thread(request, thread, status=400, **{form_name: form})
+    if request.htmx:
+        # Answered in place: the thread as it is now, with the line saying what was done.
+        return _render_thread(request, _thread(request, thread.pk), announcement=done)
     messages.success(request, done)
     return redirect("staff_thread", practice_slug=request.practice.slug, thread_id=thread.pk)
 

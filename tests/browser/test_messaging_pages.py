@@ -126,3 +126,31 @@ def test_the_staff_thread_list_and_thread_page_are_accessible(browser, live_serv
         failures += page_failures(browser, live_server, where=f"staff {name}", session=session,
                                   path=path, narrow=375, patient=False)
     assert failures == []
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_staff_reply_is_answered_in_place_and_works_without_javascript(
+        browser, live_server, practice, patient, staff, javascript):
+    from playwright.sync_api import expect
+
+    thread = message_receive(practice=practice, patient=patient, body="Can I move my visit?",
+                             channel="portal").thread
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript,
+                                  viewport={"width": 1366, "height": 900})
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                          "value": client_for(staff).cookies[settings.SESSION_COOKIE_NAME].value}])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    loads = []
+    page.on("load", lambda _page: loads.append(1))
+    page.goto(reverse("staff_thread", args=[practice.slug, thread.pk]))
+
+    page.get_by_label("Reply").fill("Moved to Monday 9am.")
+    page.get_by_role("button", name="Send reply").click()
+
+    expect(page.locator(".messages")).to_contain_text("Moved to Monday 9am.")
+    expect(page.get_by_text("Reply sent and logged in the contact log.")).to_be_visible()
+    # With htmx the answer is swapped in (one page load); without, the post redirects (two).
+    assert len(loads) == (1 if javascript else 2)
+    assert page.get_by_label("Reply").input_value() == ""
+    context.close()

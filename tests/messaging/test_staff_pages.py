@@ -265,3 +265,54 @@ def test_corrections_download_as_test_cases(practice, patient, manager, as_user)
     body = as_user(manager).get(settings_url(practice, "corrections_as_cases")).content.decode()
 
     assert '"urgency": "routine"' in body and "panic attack" in body
+
+
+# --- Answered in place with htmx (the plain posts above keep working) --------
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_an_htmx_reply_is_answered_in_place_with_the_thread_as_it_is_now(
+        practice, patient, staff, as_user):
+    thread = receive(practice, patient, "Can I move my appointment?")
+
+    response = as_user(staff).post(thread_url(thread, "thread_reply"),
+                                   {"body": "Moved to Monday 9am.", "channel": "portal"}, **HTMX)
+
+    assert response.status_code == 200 and "<html" not in response.text
+    assert response.text.lstrip().startswith('<div id="thread-body">')
+    assert "Reply sent and logged in the contact log." in response.text
+    assert "Moved to Monday 9am." in response.text  # in the conversation now
+    assert thread.messages.filter(direction="outbound", author=staff).count() == 1
+
+
+def test_an_htmx_note_with_no_text_answers_400_by_the_field_and_stores_nothing(
+        practice, patient, staff, as_user):
+    thread = receive(practice, patient, "Can I move my appointment?")
+
+    response = as_user(staff).post(thread_url(thread, "thread_note"), {"body": ""}, **HTMX)
+
+    assert response.status_code == 400 and 'id="thread-body"' in response.text
+    assert "Write the message first." in response.text
+    assert not thread.messages.filter(direction="note").exists()
+
+
+def test_an_htmx_close_shows_the_closed_thread_without_its_forms(practice, patient, staff,
+                                                                 as_user):
+    thread = receive(practice, patient, "Can I move my appointment?")
+
+    response = as_user(staff).post(thread_url(thread, "thread_close"),
+                                   {"outcome": "Moved the visit"}, **HTMX)
+
+    assert response.status_code == 200 and "Thread closed; its queue item is done." in response.text
+    assert "outcome: Moved the visit" in response.text and "Send reply" not in response.text
+
+
+def test_an_htmx_correction_shows_the_new_urgency(practice, patient, staff, as_user):
+    thread = receive(practice, patient, "Can I move my appointment?")
+
+    response = as_user(staff).post(thread_url(thread, "thread_correct"),
+                                   {"field": "urgency", "value": "urgent"}, **HTMX)
+
+    assert response.status_code == 200 and "Corrected." in response.text
+    assert 'badge urgency-1">Urgent' in response.text
