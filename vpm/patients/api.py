@@ -178,6 +178,11 @@ class MergeOutput(serializers.Serializer):
     merged = serializers.UUIDField(source="merged_id")
     moved = serializers.DictField(child=serializers.IntegerField(),
                                   help_text="Rows moved to the kept record, per model.")
+    outcomes = serializers.DictField(
+        child=serializers.DictField(),
+        help_text='Per model, what the merge decided where both records had a one-per-patient '
+                  'row, each with a "note". "portal.portalaccount": {"note", "moved_account"} '
+                  'or {"note", "kept_account", "deactivated_account", "links_revoked", ...}.')
     merged_at = serializers.DateTimeField()
 
 
@@ -362,9 +367,11 @@ class PatientMergeView(OnePatientView):
     @extend_schema(summary="Merge a duplicate record into this one", request=MergeInput,
                    responses={200: MergeOutput, 404: NOT_FOUND, 409: ErrorOutput})
     def post(self, request, practice_slug, patient_id):
-        """The duplicate's contact points, contact log, identity checks, insurance, work items
-        (and rows of other apps that registered) move to this record; the duplicate stays,
-        marked `merged_into`. 409 when either record was already merged."""
+        """The duplicate's contact points, contact log, identity checks, insurance, work items,
+        portal links (and rows of other apps that registered) move to this record; the
+        duplicate stays, marked `merged_into`. Its portal account moves too, unless this
+        record has one: then the duplicate's is switched off (no sign-in, sessions ended,
+        links revoked), said in `outcomes`. 409 when either record was already merged."""
         data = self.validated_body(MergeInput)
         kept = self.get_object()
         merged = self.scoped_queryset(self.practice).filter(pk=data["merged"]).first()

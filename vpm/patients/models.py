@@ -330,6 +330,10 @@ class PatientMerge(TenantModel):
                              help_text='Rows moved per model, e.g. {"patients.contactattempt": 3}.')
     merged_snapshot = models.JSONField(default=dict,
                                        help_text="The merged record's fields at the time.")
+    outcomes = models.JSONField(
+        default=dict,
+        help_text="What the merge decided where both records had a one-per-patient row, per "
+                  'model, each with a "note" for staff (vpm/patients/merge_registry.py).')
 
     class Meta:
         constraints = [
@@ -337,6 +341,11 @@ class PatientMerge(TenantModel):
         ]
         indexes = [models.Index(fields=["practice", "kept"])]
 
+    @property
+    def notes(self) -> list[str]:
+        """The outcomes' sentences, in a stable order."""
+        return [self.outcomes[label]["note"] for label in sorted(self.outcomes)
+                if self.outcomes[label].get("note")]
 
 
 class PatientImport(TenantModel):

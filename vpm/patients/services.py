@@ -238,11 +238,12 @@ def patient_merge(*, kept, merged, actor, reason="", via="web", request=None) ->
     kept, merged = locked[kept.pk], locked[merged.pk]
     if kept.merged_into_id or merged.merged_into_id:
         raise MergeRefused("One of these records has already been merged into another.")
-    moved = {}
+    moved, outcomes = {}, {}
     for ref in patient_references():
-        if ref.before_move:
-            ref.before_move(kept, merged)
-        count = ref.model._default_manager.filter(**{ref.field: merged}).update(**{ref.field: kept})
+        outcome = ref.before_move(kept, merged) if ref.before_move else None
+        if outcome:
+            outcomes[ref.model_label] = outcome
+        count = ref.rows_to_move(merged).update(**{ref.field: kept})
         if count:
             moved[ref.model_label] = count
     _portal_account_move(kept, merged)
@@ -250,18 +251,23 @@ def patient_merge(*, kept, merged, actor, reason="", via="web", request=None) ->
     merged.save(update_fields=["merged_into", "user", "updated_at"])
     record = PatientMerge.objects.create(
         practice_id=kept.practice_id, kept=kept, merged=merged, merged_by=actor, reason=reason,
-        moved=moved, merged_snapshot=_snapshot(merged))
+        moved=moved, outcomes=outcomes, merged_snapshot=_snapshot(merged))
+    notes = "".join(f" {note}" for note in record.notes)
     _change(kept, actor, via, PatientChange.Kind.MERGED, field="merged",
-            new_value=f"MRN {merged.mrn} ({merged.full_name}) merged into this record")
+            new_value=f"MRN {merged.mrn} ({merged.full_name}) merged into this record.{notes}")
     _change(merged, actor, via, PatientChange.Kind.MERGED, field="merged",
-            new_value=f"Merged into MRN {kept.mrn} ({kept.full_name})")
+            new_value=f"Merged into MRN {kept.mrn} ({kept.full_name}).{notes}")
     for patient in (kept, merged):
         _audit_change(patient=patient, actor=actor, request=request, via=via)
     return record
 
 
 def _portal_account_move(kept, merged):
-    """The patient's portal account follows them, unless the kept record has its own."""
+    """The sign-in user follows the person, unless the kept record has its own.
+
+    When both have one, the portal's `before_move` (vpm/portal/merge.py) has
+    already switched the duplicate's off and unlinked it.
+    """
     if merged.user_id and not kept.user_id:
         kept.user_id, merged.user_id = merged.user_id, None
         merged.save(update_fields=["user"])  # free the unique (practice, user) first

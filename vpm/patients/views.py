@@ -17,6 +17,7 @@ from .forms import (
     PatientForm,
     PatientSearchForm,
 )
+from .merge_registry import merge_forecast
 from .selectors import (
     changed_fields,
     contact_log_page,
@@ -219,7 +220,8 @@ def patient_merge_view(request, practice_slug, patient_id):
                      action=AuditEvent.Action.VIEW_PATIENT)
         return _render_record_page(request, "patients/merge.html",
                                    {"form": form, "patient": kept, "other": other,
-                                    "confirming": True})
+                                    "confirming": True,
+                                    "warnings": merge_forecast(kept, other)})
     try:
         record = patient_merge(kept=kept, merged=other, actor=request.user,
                                reason=form.cleaned_data["reason"], request=request)
@@ -229,5 +231,6 @@ def patient_merge_view(request, practice_slug, patient_id):
                                    {"form": form, "patient": kept}, status=409)
     moved = sum(record.moved.values())
     messages.success(request, f"Merged MRN {other.mrn} into this record; {moved} linked "
-                     f"item{'s' if moved != 1 else ''} moved.")
+                     f"item{'s' if moved != 1 else ''} moved." +
+                     "".join(f" {note}" for note in record.notes))
     return redirect("patient_detail", practice_slug=practice_slug, patient_id=kept.pk)

@@ -78,7 +78,7 @@ def set_password(request, practice_slug):
     """After an invitation or reset link's check: choose a password, then you are signed in."""
     link = request.portal.link
     account = PortalAccount.objects.select_related("user", "patient").filter(
-        patient=request.portal.patient).first()
+        patient=request.portal.patient, deactivated_at__isnull=True).first()
     if account is None:
         return render(request, "portal/link_unusable.html", status=404)
     form = NewPasswordForm(request.POST or None, user=account.user)

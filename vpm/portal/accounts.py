@@ -45,15 +45,18 @@ def _contact_point(patient, kind):
 @transaction.atomic
 def portal_account_invite(*, patient, kind, invited_by, base_url) -> PortalAccount:
     """Invite `patient` by their email or mobile on file; send the link there."""
-    account = PortalAccount.objects.filter(patient=patient).select_related("user").first()
+    if patient.merged_into_id:
+        raise AccountError("This record was merged into another one: invite from that record.")
+    account = PortalAccount.objects.filter(patient=patient, deactivated_at__isnull=True) \
+        .select_related("user").first()
     if account is not None and account.is_active:
         raise AccountError("This patient already has an account.")
     point = _contact_point(patient, kind)
     if point is None:
         raise AccountError("Add an email or mobile number to the record first.")
     login = contact_value_normalise(kind=kind, value=point.value)
-    taken = PortalAccount.objects.for_practice(patient.practice).filter(login=login) \
-        .exclude(patient=patient).exists()
+    taken = PortalAccount.objects.for_practice(patient.practice).filter(
+        login=login, deactivated_at__isnull=True).exclude(patient=patient).exists()
     if taken:
         raise AccountError("Another patient's account uses this. Invite by the other channel.")
     account = _account_for(patient, account, kind=kind, login=login, invited_by=invited_by)
@@ -99,8 +102,8 @@ def portal_password_set(*, user, password, link=None) -> None:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        PortalAccount.objects.filter(user=user, activated_at__isnull=True) \
-            .update(activated_at=timezone.now())
+        PortalAccount.objects.filter(user=user, activated_at__isnull=True,
+                                     deactivated_at__isnull=True).update(activated_at=timezone.now())
         if link is not None:
             portal_link_revoke(link=link, reason="used")
 
@@ -124,7 +127,8 @@ def portal_account_authenticate(*, practice, login, password):
     account = None
     if normalised:
         account = (PortalAccount.objects.for_practice(practice).select_related("user")
-                   .filter(login=normalised, activated_at__isnull=False).first())
+                   .filter(login=normalised, activated_at__isnull=False,
+                           deactivated_at__isnull=True).first())
     if account is not None and account.user.is_active and account.user.check_password(password):
         cache.delete(key)
         return account.user
@@ -139,7 +143,8 @@ def portal_password_reset_request(*, practice, login, base_url) -> None:
     """Send a reset link if `login` is an account of this practice; say nothing either way."""
     normalised = login_normalise(login)
     account = (PortalAccount.objects.for_practice(practice).select_related("patient")
-               .filter(login=normalised, activated_at__isnull=False).first()) if normalised else None
+               .filter(login=normalised, activated_at__isnull=False, deactivated_at__isnull=True)
+               .first()) if normalised else None
     if account is None:
         return
     try:
@@ -157,11 +162,12 @@ def portal_account_login_follow(*, point) -> None:
 
     Left as it was if another patient of the practice already signs in with it.
     """
-    account = PortalAccount.objects.filter(patient_id=point.patient_id,
-                                           login_kind=point.kind).first()
+    account = PortalAccount.objects.filter(patient_id=point.patient_id, login_kind=point.kind,
+                                           deactivated_at__isnull=True).first()
     if account is None or account.login == point.value:
         return
-    taken = PortalAccount.objects.for_practice(point.practice).filter(login=point.value).exists()
+    taken = PortalAccount.objects.for_practice(point.practice).filter(
+        login=point.value, deactivated_at__isnull=True).exists()
     if not taken:
         account.login = point.value
         account.save(update_fields=["login"])

@@ -106,15 +106,20 @@ class PortalAccount(TenantModel):
     invited_at = models.DateTimeField(default=timezone.now)
     activated_at = models.DateTimeField(null=True, blank=True,
                                         help_text="When the patient first set a password.")
+    deactivated_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="Switched off (a merge kept the other record's account): no sign-in, no links.")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["practice", "login"], name="portal_account_login_unique"),
+            # A switched-off account no longer holds its sign-in name.
+            models.UniqueConstraint(fields=["practice", "login"], name="portal_account_login_unique",
+                                    condition=models.Q(deactivated_at__isnull=True)),
         ]
 
     @property
     def is_active(self):
-        return self.activated_at is not None
+        return self.activated_at is not None and self.deactivated_at is None
 
 
 class PortalSettings(models.Model):
