@@ -190,7 +190,8 @@ SESSION_COOKIE_AGE = int(timedelta(hours=10).total_seconds())
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The accounts catalogue is listed too, so its words win over allauth's own Spanish.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "vpm" / "accounts" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -111,8 +111,8 @@ def test_a_patient_is_sent_to_the_portals_own_page(practice, patient_user, url_n
 
 
 @pytest.mark.parametrize(("url_name", "heading"), [
-    ("account_email", "Email address"), ("mfa_index", "Two-step sign-in"),
-    ("account_reauthenticate", "Confirm it is you"), ("account_logout", "Sign out"),
+    ("account_email", "Correo electrónico"), ("mfa_index", "Entrar en dos pasos"),
+    ("account_reauthenticate", "Confirme que es usted"), ("account_logout", "Salir"),
 ])
 def test_the_pages_a_patient_may_use_are_in_the_portals_layout_and_language(
         practice, patient, patient_user, url_name, heading):

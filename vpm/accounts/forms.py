@@ -7,6 +7,8 @@ from allauth.account.forms import ResetPasswordForm
 from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .emails import accept_international_addresses
 
@@ -61,7 +63,7 @@ class _SaysWhenACodeWasJustUsed:
         except forms.ValidationError:
             if _was_just_used(self.user, self.data.get("code", "")):
                 raise forms.ValidationError(
-                    "That code was just used; wait for the next one.") from None
+                    _("That code was just used; wait for the next one.")) from None
             raise
 
 
@@ -112,4 +114,4 @@ class SetPasswordForm(AllauthSetPasswordForm):
 class ReauthenticatePasswordForm(AllauthReauthenticateForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _plain_labels(self, {"password": "Your password"})
+        _plain_labels(self, {"password": gettext_lazy("Your password")})
