@@ -102,3 +102,11 @@ def test_what_a_spanish_speaking_patient_reads_says_the_right_thing(practice, pa
     assert "<h1>Confirme que es usted</h1>" in confirm and "Su clave" in confirm
     signed_out = client.post(reverse("account_logout"))
     assert [str(m) for m in get_messages(signed_out.wsgi_request)] == ["Ya salió."]
+
+
+def test_setting_up_the_authenticator_app_is_in_spanish_too(practice, patient, patient_user):
+    """allauth's own enrolment page, in allauth's Spanish."""
+    client = client_for(patient_user)
+    client.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
+    allowed = {patient_user.email, practice.name}
+    assert _same_in_both(patient, client, reverse("mfa_activate_totp"), allowed) == []
