@@ -14,17 +14,23 @@ How a message is classified (details in docs/triage.md):
 5. the urgency is set by the matching urgency rule with the highest priority,
    among rules whose when_topic is empty or equals the topic (ties: the most
    severe urgency, then the earliest match, then the rule id);
-6. no topic rule -> "other"; no urgency rule -> "routine".
+6. no topic rule -> "other"; no urgency rule -> "routine";
+7. the learned model (model.py) may raise the urgency (never lower it) and
+   decide the topic where the rules only fell back or were weak; the floor
+   (floor.py) makes a symptom with an acuity/now word at least urgent.
 """
 
+import hashlib
 import re
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from threading import Lock
 
+from . import blend, floor
 from .context import lowered_reading
 from .defaults import (
     DEFAULT_RESPONSE_TARGETS,
@@ -35,6 +41,7 @@ from .defaults import (
     URGENCIES,
     describe_target,
 )
+from .model import Model, default_model
 from .normalise import CLAUSE_MARKER, NormalisedText, normalise, normalise_phrase
 from .rules import Rule, RuleSet, literal_prefixes, required_words
 
@@ -123,6 +130,8 @@ class Triage:
     topic_rule: str | None = None  # the rule that decided the topic, if any
     rules_version: str = ""
     truncated: bool = False  # the message was longer than the analysed cap
+    # What the learned model said and why (None when classify ran without it).
+    model: dict | None = None
 
     def as_dict(self) -> dict:
         """JSON-ready: the fields plus a human label for the response target."""
@@ -137,6 +146,7 @@ class Triage:
             "topic_rule": self.topic_rule,
             "rules_version": self.rules_version,
             "truncated": self.truncated,
+            "model": self.model,
         }
 
 
@@ -163,6 +173,7 @@ class CompiledRuleSet:
     def __init__(self, rule_set: RuleSet):
         self.version = rule_set.version
         self.rules: tuple[Rule, ...] = tuple(rule for rule in rule_set.rules if rule.enabled)
+        self.by_id: dict[str | None, Rule] = {rule.id: rule for rule in self.rules}
         # anchor word -> [(offset of the anchor in the phrase, phrase words, rule indexes)]
         self.phrases: dict[str, list[tuple[int, tuple[str, ...], list[int]]]] = {}
         # anchor word -> rules with that one-word phrase that cannot be negated:
@@ -377,20 +388,37 @@ def clear_compiled_cache() -> None:
 
 # --- classify ---------------------------------------------------------------
 
+# The model and the floor in explanations (``urgency_rule`` / ``topic_rule`` / ``matched``).
+MODEL_RULE = "model"
+FLOOR_RULE = floor.FLOOR_RULE
+_DEFAULT_MODEL = object()  # classify(model=...) not given: the shipped model
+
+
 def classify(
     text: str,
     rules: RuleSet,
     *,
     team_map: Mapping[str, str] | None = None,
     targets: Mapping[str, int] | None = None,
+    model: "Model | None" = _DEFAULT_MODEL,  # type: ignore[assignment]
 ) -> Triage:
-    """Triage one message with a rule set.
+    """Triage one message with a rule set and the learned model.
 
     team_map (topic -> team) and targets (urgency -> minutes) default to
     DEFAULT_TEAM_MAP and DEFAULT_RESPONSE_TARGETS; missing keys fall back to
     them. Raises TriageInputError if text is not a str, and ValueError for
     an unknown team or a negative target. Any str gives an answer.
+
+    model: the shipped model (default_model()) unless given; None runs the
+    rules and the floor alone (for measurements, not for patients).
     """
+    if model is _DEFAULT_MODEL:
+        model = default_model()
+    return _classify(text, rules, team_map, targets, model, use_floor=True)
+
+
+def _classify(text, rules, team_map, targets, model: "Model | None", *,
+              use_floor: bool) -> Triage:
     if not isinstance(text, str):
         raise TriageInputError(
             f"classify() needs the message as str, got {type(text).__name__}; "
@@ -406,17 +434,67 @@ def classify(
 
     topic, topic_rule = _decide_topic(compiled.rules, counted)
     urgency, urgency_rule = _decide_urgency(compiled.rules, counted, topic)
+    matched = _explain(compiled.rules, hits, topic, normalised, lowered)
+    explanation = None
+    if model is not None:
+        prediction = model.predict(normalised, rule_matches=_rule_features(
+            compiled, hits, lowered, normalised))
+        decision = blend.decide(prediction, urgency, topic, compiled.by_id.get(topic_rule))
+        explanation = decision.explanation(model)
+        if decision.urgency != urgency:
+            urgency, urgency_rule = decision.urgency, MODEL_RULE
+        if decision.topic != topic:
+            topic, topic_rule = decision.topic, MODEL_RULE
+        if decision.changed:
+            matched += (Match(MODEL_RULE, decision.evidence_words),)
+    if use_floor and urgency == "routine":
+        found = floor.floor_match(normalised)
+        if found is not None:
+            urgency, urgency_rule = "urgent", FLOOR_RULE
+            matched += (Match(FLOOR_RULE, found),)
     return Triage(
         urgency=urgency,
         topic=topic,
         team=_team_for(topic, team_map),
         response_target_minutes=_target_for(urgency, targets),
-        matched=_explain(compiled.rules, hits, topic, normalised, lowered),
+        matched=matched,
         urgency_rule=urgency_rule,
         topic_rule=topic_rule,
-        rules_version=rules.version,
+        rules_version=triage_version(rules, model),
         truncated=normalised.truncated,
+        model=explanation,
     )
+
+
+def rule_features(compiled: "CompiledRuleSet", text: NormalisedText) -> list[tuple[str, str]]:
+    """The rules' matches as model features: (feature, words) pairs."""
+    hits = compiled.find(text)
+    return _rule_features(compiled, hits, _lowered(compiled.rules, hits, text), text)
+
+
+def _rule_features(compiled, hits, lowered, text) -> list[tuple[str, str]]:
+    found = []
+    for index, hit in hits.items():
+        rule = compiled.rules[index]
+        state = "rn" if hit.negated else "rl" if index in lowered else "r"
+        found.append((f"{state}={rule.id}", text.words(hit.start, hit.end)))
+    found.sort()
+    return found
+
+
+@lru_cache(maxsize=COMPILED_CACHE_SIZE)
+def _combined_version(rules_version: str, model_version: str) -> str:
+    blob = f"{rules_version}|{model_version}|{blend.VERSION}|{floor.VERSION}"
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def triage_version(rules: RuleSet, model: "Model | None") -> str:
+    """What Triage.rules_version says: the rule set, the model, the blend and the floor.
+
+    It changes when any of them changes; without a model it is rules.version."""
+    if model is None:
+        return rules.version
+    return _combined_version(rules.version, model.version)
 
 
 def _decide_topic(rules: tuple[Rule, ...], hits: dict[int, _Hit]) -> tuple[str, str | None]:

@@ -100,7 +100,7 @@ def test_higher_priority_beats_severity():
         {"id": "calm", "phrases": ["headache"], "sets_urgency": "routine", "priority": 9},
         {"id": "alarm", "phrases": ["headache"], "sets_urgency": "emergency", "priority": 1},
     ])
-    assert classify("headache", rules).urgency == "routine"
+    assert classify("headache", rules, model=None).urgency == "routine"
 
 
 def test_normalisation_maps_text_speak_misspellings_and_caps():

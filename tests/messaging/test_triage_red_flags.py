@@ -3,8 +3,8 @@ person the same day.
 
 NEAR_MISSES are emergency paraphrases written so that no emergency rule
 matches them (checked below); they are deliberately kept out of CASES. With
-every emergency rule switched off, each must still come out `urgent`, so the
-test exercises the red-flag rules alone and keeps doing so when a later
+every emergency rule switched off (and without the learned model), each must still
+come out `urgent`, so the test exercises the red-flag rules alone and keeps doing so when a later
 widening of the emergency families starts catching some of them.
 """
 
@@ -111,7 +111,7 @@ def test_no_emergency_rule_matches_a_near_miss(text, category, language):
 def test_a_missed_emergency_still_reaches_a_person_the_same_day(text, category, language,
                                                                  tier_only):
     assert classify(text, default_rule_set()).urgency in ("emergency", "urgent")
-    result = classify(text, tier_only)
+    result = classify(text, tier_only, model=None)
     assert result.urgency == "urgent", (text, [m.rule_id for m in result.matched])
     assert result.urgency_rule in RED_FLAG_IDS
 
@@ -119,20 +119,21 @@ def test_a_missed_emergency_still_reaches_a_person_the_same_day(text, category, 
 def test_without_the_tier_the_near_misses_fall_back_to_routine(tier_only):
     # The property above is the tier's doing: switch it off too and most land routine.
     neither = _without(EMERGENCY_IDS + RED_FLAG_IDS)
-    routine = [text for text, *_ in NEAR_MISSES if classify(text, neither).urgency == "routine"]
+    routine = [text for text, *_ in NEAR_MISSES
+               if classify(text, neither, model=None).urgency == "routine"]
     assert len(routine) >= len(NEAR_MISSES) * 0.8
 
 
 @pytest.mark.parametrize("text", ROUTINE_LOOKALIKES)
 def test_red_flags_leave_routine_lookalikes_alone(text, tier_only):
-    result = classify(text, tier_only)
+    result = classify(text, tier_only, model=None)
     assert result.urgency == "routine", (text, [m.rule_id for m in result.matched])
 
 
 def test_red_flags_respect_negation(tier_only):
     for text in ("no chest pain right now", "sin sangrado hoy", "not bleeding anymore today",
                  "no tengo dolor de pecho ahorita"):
-        assert classify(text, tier_only).urgency == "routine", text
+        assert classify(text, tier_only, model=None).urgency == "routine", text
 
 
 def test_red_flags_set_urgent_only_and_never_a_topic():
@@ -153,5 +154,6 @@ def test_red_flags_promote_few_routine_messages_in_the_labelled_data(tier_only):
     # With the emergency rules off nothing hides the tier: count what it makes
     # urgent among the messages labelled routine.
     routine = [text for text, urgency, *_ in CASES if urgency == "routine"]
-    promoted = [text for text in routine if classify(text, tier_only).urgency == "urgent"]
+    promoted = [text for text in routine
+                if classify(text, tier_only, model=None).urgency == "urgent"]
     assert len(promoted) <= 0.05 * len(routine), promoted

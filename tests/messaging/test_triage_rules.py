@@ -107,21 +107,22 @@ def test_practice_addition_changes_the_result_while_the_defaults_do_not_change()
     # When the same message is classified with each rule set
     text = "can I get a flu shot?"
     # Then only the practice's rule set uses the new rule
-    assert classify(text, practice).topic == "scheduling"
-    assert classify(text, default_rule_set()).topic != "scheduling"
+    # (rules alone: the learned model may well call it scheduling too, see test_triage_model)
+    assert classify(text, practice, model=None).topic == "scheduling"
+    assert classify(text, default_rule_set(), model=None).topic != "scheduling"
 
 
 def test_override_replaces_the_default_rule_with_the_same_id():
     override = {**default_rule_set().get("ur_high_fever").as_dict(), "sets_urgency": "routine"}
     practice = RuleSet.build(default_rule_set(), overrides=[override])
-    assert classify("fever of 103", practice).urgency == "routine"
-    assert classify("fever of 103", default_rule_set()).urgency == "urgent"
+    assert classify("fever of 103", practice, model=None).urgency == "routine"
+    assert classify("fever of 103", default_rule_set(), model=None).urgency == "urgent"
 
 
 def test_override_can_disable_a_default_rule():
     practice = RuleSet.build(default_rule_set(),
                              overrides=[{"id": "ur_high_fever", "enabled": False}])
-    assert classify("fever of 103", practice).urgency == "routine"
+    assert classify("fever of 103", practice, model=None).urgency == "routine"
 
 
 def test_override_for_an_unknown_id_is_refused():
