@@ -8,6 +8,8 @@ COPY requirements.lock .
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 RUN python -m vpm.devtools.compile_messages
+# The triage model is trained at build time (from messaging/triage/data/, no download).
+RUN python -m messaging.triage.train
 # collectstatic needs settings to load, not real services.
 RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
     REDIS_URL=redis://build EMAIL_HOST=build VPM_SITE_URL=https://build.invalid \

@@ -6,10 +6,13 @@ STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock | cksum | cut -d' 
 
 .PHONY: run test lint browser redis-server lock bench stop clean messages
 
-run: $(STAMP) messages  ## Set up, load demo data and run web + worker + beat (Ctrl-C stops all)
+# The triage model, trained from messaging/triage/data/ (retrained when the data changes).
+TRIAGE_MODEL := var/triage/model.json
+
+run: $(STAMP) messages $(TRIAGE_MODEL)  ## Set up, load demo data and run web + worker + beat (Ctrl-C stops all)
 	$(PY) manage.py rundemo
 
-test: $(STAMP) browser redis-server messages  ## Set up and run the whole suite: ruff, migrations check, pytest
+test: $(STAMP) browser redis-server messages $(TRIAGE_MODEL)  ## Set up and run the whole suite: ruff, migrations check, pytest
 	@eval "$$($(PY) -m vpm.devtools.local_services)"; \
 	echo "database: $${DATABASE_URL:-embedded PostgreSQL under var/pg}; broker: $${REDIS_URL:-none (Redis tests skip)}"; \
 	$(PY) -m ruff check . && \
@@ -34,6 +37,9 @@ browser:
 # Translations: compile locale/ and <app>/locale/ catalogues in Python (no GNU gettext needed).
 messages: $(STAMP)
 	@$(PY) -m vpm.devtools.compile_messages
+
+$(TRIAGE_MODEL): $(STAMP) $(wildcard messaging/triage/data/*.jsonl) messaging/triage/model.py
+	$(PY) -m messaging.triage.train && touch $@
 
 # The fault tests (tests/faults) start, hang and stop a redis-server of their own.
 redis-server:

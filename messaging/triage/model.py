@@ -28,6 +28,7 @@ always gives the same version. Pure Python, no dependencies.
 
 import contextlib
 import hashlib
+import heapq
 import json
 import math
 import os
@@ -43,8 +44,8 @@ from .defaults import TOPICS
 from .normalise import CLAUSE_MARKER, NormalisedText, normalise
 
 # Bump when features or training change meaning (the stored model is retrained).
-MODEL_FORMAT = "2"  # 2: denied words have their own character and pair features
-MAX_TOKENS = 400
+MODEL_FORMAT = "3"  # 3: reads the first 300 words; denied words have their own features
+MAX_TOKENS = 300
 NEGATION_REACH = 3
 NEGATION_WORDS = frozenset({
     "no", "not", "never", "without", "none", "nor", "dont", "didnt", "doesnt", "isnt",
@@ -86,14 +87,8 @@ def _char_grams(word: str) -> tuple[str, ...]:
                  for i in range(len(padded) - size + 1))
 
 
-def feature_occurrences(text: NormalisedText, rule_matches: Sequence[tuple[str, str]] = ()
-                        ) -> list[tuple[str, str]]:
-    """(feature, the words it came from) for every feature occurrence, in order.
-
-    rule_matches: (feature, words) for the rules that matched, from
-    engine.rule_features ("r=em_chest_pain_en", "rl=..." when lowered)."""
-    tokens = text.tokens[:MAX_TOKENS]
-    found: list[tuple[str, str]] = list(rule_matches)
+def _walk(tokens: Sequence[str]):
+    """(word, denied?, pair with the previous word or None, pair denied?) per word."""
     negated_until = -1
     previous = None
     for index, token in enumerate(tokens):
@@ -103,19 +98,33 @@ def feature_occurrences(text: NormalisedText, rule_matches: Sequence[tuple[str, 
             continue
         if token in NEGATION_WORDS:
             negated_until = index + NEGATION_REACH
-            found.append((f"w={token}", token))
-            found.extend((gram, token) for gram in _char_grams(token))
-        elif index <= negated_until:
-            # A denied word has features of its own: "no chest pain" is not "chest pain".
-            found.append((f"n={token}", token))
-            found.extend((f"n{gram}", token) for gram in _char_grams(token))
+            denied = False
         else:
-            found.append((f"w={token}", token))
-            found.extend((gram, token) for gram in _char_grams(token))
-        if previous is not None:
-            prefix = "nb" if index <= negated_until else "b"
-            found.append((f"{prefix}={previous} {token}", f"{previous} {token}"))
+            denied = index <= negated_until
+        pair = None if previous is None else f"{previous} {token}"
+        yield token, denied, pair, index <= negated_until
         previous = token
+
+
+@lru_cache(maxsize=50_000)
+def _word_features(token: str, denied: bool) -> tuple[str, ...]:
+    # A denied word has features of its own: "no chest pain" is not "chest pain".
+    if denied:
+        return (f"n={token}", *(f"n{gram}" for gram in _char_grams(token)))
+    return (f"w={token}", *_char_grams(token))
+
+
+def feature_occurrences(text: NormalisedText, rule_matches: Sequence[tuple[str, str]] = ()
+                        ) -> list[tuple[str, str]]:
+    """(feature, the words it came from) for every feature occurrence, in order.
+
+    rule_matches: (feature, words) for the rules that matched, from
+    engine.rule_features ("r=em_chest_pain_en", "rl=..." when lowered)."""
+    found: list[tuple[str, str]] = list(rule_matches)
+    for token, denied, pair, pair_denied in _walk(text.tokens[:MAX_TOKENS]):
+        found.extend((name, token) for name in _word_features(token, denied))
+        if pair is not None:
+            found.append((f"{'nb' if pair_denied else 'b'}={pair}", pair))
     return found
 
 
@@ -146,28 +155,61 @@ class Model:
     data_fingerprint: str = ""
     examples: int = 0
     version: str = ""
+    _words: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.version:
             self.version = _model_version(self.weights, self.bias, self.settings)
 
+    def _word(self, token: str, denied: bool) -> tuple[tuple[float, ...], int]:
+        """The summed weights of one word's features (word + character pieces) and
+        how many feature occurrences it has: words repeat, so this is cached."""
+        key = (token, denied)
+        cached = self._words.get(key)
+        if cached is None:
+            names = _word_features(token, denied)
+            total = [0.0] * len(HEADS)
+            for name in names:
+                row = self.weights.get(name)
+                if row is not None:
+                    total = list(map(float.__add__, total, row))
+            if len(self._words) > 100_000:
+                self._words.clear()
+            cached = self._words[key] = (tuple(total), len(names))
+        return cached
+
     def scores(self, text: NormalisedText, rule_matches=()):
-        """(score per head, the known (feature, words) occurrences, their scale)."""
+        """(score per head, [(words, weights)] per contributing piece, scale).
+
+        The same sum as over feature_occurrences(), grouped by word."""
         if not self.settings.rule_features:
             rule_matches = ()
-        occurrences = feature_occurrences(text, rule_matches)
+        pieces: list[tuple[str, tuple[float, ...]]] = []
+        count = 0
         weights = self.weights
-        known = [(name, words) for name, words in occurrences if name in weights]
-        if not occurrences:
-            return list(self.bias), known, 0.0
-        scale = 1.0 / math.sqrt(len(occurrences))
+        for name, words in rule_matches:
+            count += 1
+            if name in weights:
+                pieces.append((words, weights[name]))
+        for token, denied, pair, pair_denied in _walk(text.tokens[:MAX_TOKENS]):
+            vector, occurrences = self._word(token, denied)
+            count += occurrences
+            pieces.append((token, vector))
+            if pair is not None:
+                count += 1
+                row = weights.get(f"{'nb' if pair_denied else 'b'}={pair}")
+                if row is not None:
+                    pieces.append((pair, row))
+        if not count:
+            return list(self.bias), pieces, 0.0
         sums = [0.0] * len(HEADS)
-        for name, _ in known:
-            sums = list(map(float.__add__, sums, weights[name]))
-        return [b + s * scale for b, s in zip(self.bias, sums, strict=True)], known, scale
+        for _, vector in pieces:
+            sums = list(map(float.__add__, sums, vector))
+        scale = 1.0 / math.sqrt(count)
+        return [b + s * scale for b, s in zip(self.bias, sums, strict=True)], pieces, scale
 
     def predict(self, text: NormalisedText, evidence: int = 5, rule_matches=()) -> Prediction:
-        scores, known, scale = self.scores(text, rule_matches)
+        scores, pieces, scale = self.scores(text, rule_matches)
         topic_scores = scores[_TOPIC_OFFSET:]
         top = max(topic_scores)
         exps = [math.exp(score - top) for score in topic_scores]
@@ -177,10 +219,9 @@ class Model:
         return Prediction(
             emergency=_sigmoid(scores[0]), urgent=_sigmoid(scores[1]), topics=topics,
             evidence={
-                "emergency": _evidence(self.weights, known, 0, evidence, scale),
-                "urgent": _evidence(self.weights, known, 1, evidence, scale),
-                "topic": _evidence(self.weights, known, _TOPIC_OFFSET + best_topic, evidence,
-                                   scale),
+                "emergency": _evidence(pieces, 0, evidence, scale),
+                "urgent": _evidence(pieces, 1, evidence, scale),
+                "topic": _evidence(pieces, _TOPIC_OFFSET + best_topic, evidence, scale),
             } if evidence else {})
 
     def as_dict(self) -> dict:
@@ -216,13 +257,13 @@ def _sigmoid(score: float) -> float:
     return exp / (1.0 + exp)
 
 
-def _evidence(weights, known, head: int, limit: int, scale: float):
+def _evidence(pieces, head: int, limit: int, scale: float):
     """The words whose features pushed `head` most (summed per word), strongest first."""
-    by_words: Counter = Counter()
-    for name, words in known:
-        by_words[words] += weights[name][head] * scale
-    ranked = sorted(by_words.items(), key=lambda item: (-item[1], item[0]))
-    return tuple((words, round(weight, 3)) for words, weight in ranked[:limit] if weight > 0)
+    by_words: dict[str, float] = {}
+    for words, vector in pieces:
+        by_words[words] = by_words.get(words, 0.0) + vector[head] * scale
+    ranked = heapq.nsmallest(limit, by_words.items(), key=lambda item: (-item[1], item[0]))
+    return tuple((words, round(weight, 3)) for words, weight in ranked if weight > 0)
 
 
 def _model_version(weights, bias, settings: Settings) -> str:
