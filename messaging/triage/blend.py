@@ -25,7 +25,7 @@ from .defaults import URGENCIES
 from .model import Model, Prediction
 from .rules import Rule
 
-EMERGENCY_THRESHOLD = 0.5
+EMERGENCY_THRESHOLD = 0.6  # 5 blind folds pooled: 95.1% recall, 3.3% false alarms (0.5: 96.2%, 4.4%)
 URGENT_THRESHOLD = 0.5
 TOPIC_THRESHOLD = 0.6
 WEAK_TOPIC_PRIORITY = 30

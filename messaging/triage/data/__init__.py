@@ -7,6 +7,7 @@ original.jsonl, "group" (where the message came from in the old labelled file).
 | --- | --- |
 | original | the labelled file the rules were tuned on (rounds 1-7 and the first cases) |
 | set_a, set_b, set_c | three sets written blind by other helpers, 400 messages each |
+| set_d, set_e | two more blind sets (paediatrics and pregnancy; SMS, email and chronic disease), 400 each |
 
 The cross-validation (messaging.triage.crossval) leaves one source out at a time.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 from ..defaults import TOPICS, URGENCIES
 
 DATA_DIR = Path(__file__).resolve().parent
-SOURCES = ("original", "set_a", "set_b", "set_c")
+SOURCES = ("original", "set_a", "set_b", "set_c", "set_d", "set_e")
 
 
 @dataclass(frozen=True)
