@@ -84,6 +84,18 @@ def test_reading_a_thread_is_audited_and_shows_the_contact_log(practice, patient
                                      object_id=str(thread.pk)).exists()
 
 
+def test_thread_page_says_which_words_made_the_model_raise_the_urgency(practice, patient, staff,
+                                                                       as_user):
+    thread = receive(practice, patient,
+                     "my son drank some of the blue stuff under the sink and is acting really sleepy")
+    message = thread.messages.get(direction="inbound")
+    assert message.triage["urgency_rule"] == "model"  # no rule matched; the model raised it
+
+    body = as_user(staff).get(thread_url(thread)).content.decode()
+
+    assert "urgency by the learned model, on the words" in body and "sleepy" in body
+
+
 def test_opening_an_emergency_marks_my_alert_seen(practice, patient, manager, as_user):
     thread = receive(practice, patient, "my dad has crushing chest pain and is sweating")
     assert OnCallAlert.objects.filter(recipient=manager, seen_at__isnull=True).exists()
