@@ -23,7 +23,7 @@ from .engine import _classify, compiled_rule_set, rule_features
 from .model import Settings, train
 from .normalise import normalise
 
-BLIND_SOURCES = ("set_a", "set_b", "set_c", "set_d", "set_e")
+BLIND_SOURCES = ("set_a", "set_b", "set_c", "set_d", "set_e", "set_f", "set_g", "set_h", "round9")
 
 
 @dataclass(frozen=True)

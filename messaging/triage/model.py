@@ -257,10 +257,22 @@ def _sigmoid(score: float) -> float:
     return exp / (1.0 + exp)
 
 
+# Words that carry weight only as context ("and", "of", "de"): they still count in the
+# score, but an explanation that names them tells staff nothing, so evidence skips them.
+_NOT_EVIDENCE = frozenset("""
+a an and are as at be been but by do for from had has have he her him his i im in is it
+its me my of on or our she so that the their them they this to up us was we were with you
+your al con de del el en es esta la las le lo los me mi mis muy no por que se su sus un una y
+ya
+""".split())
+
+
 def _evidence(pieces, head: int, limit: int, scale: float):
     """The words whose features pushed `head` most (summed per word), strongest first."""
     by_words: dict[str, float] = {}
     for words, vector in pieces:
+        if words in _NOT_EVIDENCE:
+            continue
         by_words[words] = by_words.get(words, 0.0) + vector[head] * scale
     ranked = heapq.nsmallest(limit, by_words.items(), key=lambda item: (-item[1], item[0]))
     return tuple((words, round(weight, 3)) for words, weight in ranked if weight > 0)

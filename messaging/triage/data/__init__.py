@@ -8,6 +8,8 @@ original.jsonl, "group" (where the message came from in the old labelled file).
 | original | the labelled file the rules were tuned on (rounds 1-7 and the first cases) |
 | set_a, set_b, set_c | three sets written blind by other helpers, 400 messages each |
 | set_d, set_e | two more blind sets (paediatrics and pregnancy; SMS, email and chronic disease), 400 each |
+| set_f, set_g, set_h | three more (mental health and medicines; injuries, older adults, chronic disease; everyday practice traffic), 400 each |
+| round9 | the held-out set of 200 the lead measured the first model on (first sight: docs/triage.md), added after that measurement |
 
 The cross-validation (messaging.triage.crossval) leaves one source out at a time.
 """
@@ -21,7 +23,8 @@ from pathlib import Path
 from ..defaults import TOPICS, URGENCIES
 
 DATA_DIR = Path(__file__).resolve().parent
-SOURCES = ("original", "set_a", "set_b", "set_c", "set_d", "set_e")
+SOURCES = ("original", "set_a", "set_b", "set_c", "set_d", "set_e", "set_f", "set_g", "set_h",
+           "round9")
 
 
 @dataclass(frozen=True)
