@@ -259,7 +259,14 @@ def _sigmoid(score: float) -> float:
 
 # Words that carry weight only as context ("and", "of", "de"): they still count in the
 # score, but an explanation that names them tells staff nothing, so evidence skips them.
-_NOT_EVIDENCE = frozenset(["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "do", "for", "from", "had", "has", "have", "he", "her", "him", "his", "i", "im", "in", "is", "it", "its", "me", "my", "of", "on", "or", "our", "she", "so", "that", "the", "their", "them", "they", "this", "to", "up", "us", "was", "we", "were", "with", "you", "your", "al", "con", "de", "del", "el", "en", "es", "esta", "la", "las", "le", "lo", "los", "me", "mi", "mis", "muy", "no", "por", "que", "se", "su", "sus", "un", "una", "y", "ya"])
+_NOT_EVIDENCE = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "do", "for", "from",
+    "had", "has", "have", "he", "her", "him", "his", "i", "im", "in", "is", "it", "its",
+    "me", "my", "of", "on", "or", "our", "she", "so", "that", "the", "their", "them",
+    "they", "this", "to", "up", "us", "was", "we", "were", "with", "you", "your", "al",
+    "con", "de", "del", "el", "en", "es", "esta", "la", "las", "le", "lo", "los", "me",
+    "mi", "mis", "muy", "no", "por", "que", "se", "su", "sus", "un", "una", "y", "ya",
+))
 
 
 def _evidence(pieces, head: int, limit: int, scale: float):
