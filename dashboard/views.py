@@ -23,6 +23,7 @@ from vpm.queue.rules import allowed_actions
 
 from . import selectors
 from .forms import QueueFilterForm
+from .rows import RowRenderer
 
 CLOSED_VIEW = "closed"
 
@@ -63,6 +64,8 @@ def queue_context(request, *, query=None, oob=False):
     is_manager = access.is_manager
     for item in items:
         item.allowed = allowed_actions(item, user_id=user.pk, is_manager=is_manager)
+    urls = _page_urls(practice)
+    staffed = selectors.staffed_teams(practice=practice) if is_manager else None
     version, _ = selectors.queue_version(practice=practice)
     page = filters.get("page", 1)
     counts = selectors.queue_counts(practice=practice, user=user)
@@ -73,10 +76,13 @@ def queue_context(request, *, query=None, oob=False):
         "page_number": page, "has_next": page * selectors.PAGE_SIZE < total,
         "counts": counts, "page_query": page_query + "&" if page_query else "",
         "team_counts": [(choice, counts.by_team[choice[0]]) for choice in Team.choices],
-        "staffed_teams": selectors.staffed_teams(practice=practice) if is_manager else None,
+        "staffed_teams": staffed,
+        "rows": RowRenderer(user_id=user.pk, item_base=urls["item_base"],
+                            patient_base=urls["patient_base"], closed_view=view == CLOSED_VIEW,
+                            staffed_teams=staffed).render(items),
         "colleagues": colleagues, "version": version, "oob": oob,
         "filter_patient": form.patient, "is_manager": is_manager,
-        **_page_urls(practice),
+        **urls,
     }
 
 

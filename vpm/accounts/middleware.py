@@ -3,7 +3,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .second_factor import needs_second_factor, second_factor_state
+from .second_factor import second_factor_facts, second_factor_state
 
 
 class StaffMFARequiredMiddleware:
@@ -14,6 +14,9 @@ class StaffMFARequiredMiddleware:
     authenticator since removed) they are asked for a code. Patients are
     exempt: they sign in with a password. API token requests are checked by
     the token authentication (vpm.accounts.tokens) instead.
+
+    A staff request pays one query here (membership and authenticators
+    together, `second_factor_facts`), read fresh every time.
     """
 
     ALLOWED_PREFIXES = ("/accounts/", "/static/", "/invitations/", "/healthz")
@@ -22,11 +25,16 @@ class StaffMFARequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if not user.is_authenticated or request.path.startswith(self.ALLOWED_PREFIXES) \
-                or not needs_second_factor(user):
+        # The path first: /healthz and static files never load the session or the user.
+        if request.path.startswith(self.ALLOWED_PREFIXES):
             return self.get_response(request)
-        state = second_factor_state(request, user)
+        user = request.user
+        if not user.is_authenticated:
+            return self.get_response(request)
+        is_staff, authenticators = second_factor_facts(user)  # one query
+        if not (is_staff or user.is_superuser):
+            return self.get_response(request)
+        state = second_factor_state(request, user, authenticators)
         if state == "passed":
             return self.get_response(request)
         if state == "not_enrolled":

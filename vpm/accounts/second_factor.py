@@ -12,6 +12,7 @@ authenticator since removed, is asked for a code again.
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.db import connection
 from django.db.models import F
 
 
@@ -20,9 +21,28 @@ def needs_second_factor(user) -> bool:
     return user.is_superuser or user.memberships.filter(is_active=True).exists()
 
 
-def second_factor_state(request, user) -> str:
-    """"passed", "unproven" (enrolled, but not in this session) or "not_enrolled"."""
-    authenticators = dict(Authenticator.objects.filter(user=user).values_list("pk", "type"))
+def second_factor_facts(user) -> tuple[bool, dict]:
+    """What the middleware needs on every request, in one query: whether the
+    user is active staff of any practice, and their authenticators (pk -> type).
+
+    Read fresh each time, never cached: an authenticator removed or replaced by
+    any means (allauth, the admin, an operator's shell) counts at once.
+    """
+    with connection.cursor() as cursor:  # practices.Membership, allauth's mfa.Authenticator
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM practices_membership WHERE user_id = %s AND is_active),"
+            " a.id, a.type FROM (SELECT 1) AS one"
+            " LEFT JOIN mfa_authenticator AS a ON a.user_id = %s", [user.pk, user.pk])
+        rows = cursor.fetchall()
+    return rows[0][0], {pk: kind for _, pk, kind in rows if pk is not None}
+
+
+def second_factor_state(request, user, authenticators=None) -> str:
+    """"passed", "unproven" (enrolled, but not in this session) or "not_enrolled".
+
+    `authenticators` (pk -> type) when the caller has read them already."""
+    if authenticators is None:
+        authenticators = dict(Authenticator.objects.filter(user=user).values_list("pk", "type"))
     if Authenticator.Type.TOTP not in authenticators.values():
         return "not_enrolled"
     for record in get_authentication_records(request, user):

@@ -35,19 +35,20 @@ def practice_access_for_user(*, user, practice_slug: str) -> PracticeAccess:
 
     if not user.is_authenticated:
         raise Http404
+    # Staff (every request of the queue and its poll): practice and membership in one query.
+    membership = (
+        Membership.objects.filter(practice__slug=practice_slug, user=user, is_active=True)
+        .select_related("practice", "user").first()
+    )
+    if membership is not None:
+        return PracticeAccess(practice=membership.practice, membership=membership, patient=None)
     practice = Practice.objects.filter(slug=practice_slug).first()
     if practice is None:
         raise Http404
-    membership = (
-        Membership.objects.filter(practice=practice, user=user, is_active=True)
-        .select_related("user").first()
-    )
-    patient = None
-    if membership is None:
-        patient = Patient.objects.for_practice(practice).filter(user=user).first()
-        if patient is None:
-            raise Http404
-    return PracticeAccess(practice=practice, membership=membership, patient=patient)
+    patient = Patient.objects.for_practice(practice).filter(user=user).first()
+    if patient is None:
+        raise Http404
+    return PracticeAccess(practice=practice, membership=None, patient=patient)
 
 
 def _require(check):

@@ -135,8 +135,11 @@ class WorkItem(TenantModel):
             ),
         ]
         indexes = [
+            # Covering: the counts per team and urgency and the team view's totals
+            # are index-only scans over the practice's active items, no heap visits.
             models.Index(fields=["practice", "urgency", "due_at", "id"],
-                         condition=Q(status__in=ACTIVE_STATUSES), name="work_item_queue_idx"),
+                         condition=Q(status__in=ACTIVE_STATUSES), name="work_item_queue_idx",
+                         include=["team", "status", "is_overdue", "owner"]),
             models.Index(fields=["practice", "owner", "status"], name="work_item_owner_idx"),
             models.Index(fields=["practice", "team", "status"], name="work_item_team_idx"),
             models.Index(fields=["due_at"], condition=Q(status__in=("open", "claimed"),
