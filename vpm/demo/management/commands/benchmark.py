@@ -9,6 +9,12 @@ median of the summed SQL time of its own queries (timed one by one with
 perf_counter around the driver call, not Django's rounded milliseconds), their
 ratio, the page's throughput against /healthz, and whether any plan scans a
 whole big table. `--plans` prints the EXPLAIN ANALYZE of the queue's queries.
+In-process runs with DEBUG off, as production does (no query log, no template
+debug information).
+
+`--http` instead loads the queue's pages through gunicorn with production
+settings, with wrk on loopback (vpm/demo/http_bench.py): requests per second
+against the same server's /healthz with the same session cookie.
 """
 
 import re
@@ -25,6 +31,7 @@ from django.urls import reverse
 
 from messaging.bench import messaging_benchmark
 from vpm.accounts.second_factor import dangerously_record_second_factor
+from vpm.demo.http_bench import http_benchmark
 from vpm.demo.queue_bench import queue_pages, sweep_benchmark
 from vpm.demo.scale import bench_email, seed_scale
 from vpm.patients.bench import search_benchmark
@@ -79,11 +86,22 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=RUNS)
         parser.add_argument("--plans", action="store_true", help="print EXPLAIN ANALYZE")
         parser.add_argument("--skip-search", action="store_true")
+        parser.add_argument("--queue-only", action="store_true",
+                            help="Only healthz, the queue's pages, poll, API list, team view "
+                                 "and sweeps (no patient, search or messaging sections).")
+        parser.add_argument("--http", action="store_true",
+                            help="Through gunicorn with production settings, loaded by wrk "
+                                 "(apt-get install -y wrk): healthz and the queue's pages.")
+        parser.add_argument("--http-seconds", type=int, default=10)
+        parser.add_argument("--http-connections", type=int, default=6)
+        parser.add_argument("--http-workers", type=int, default=0,
+                            help="gunicorn workers (default: WEB_CONCURRENCY or 3, as deployed)")
         parser.add_argument("--messages", type=int, default=1_000_000,
                             help="Messaging: bench messages (five per thread).")
 
     def handle(self, *args, practices, patients, work_items, runs, plans, skip_search,
-               messages=1_000_000, **options):
+               messages=1_000_000, queue_only=False, http=False, http_seconds=10,
+               http_connections=6, http_workers=0, **options):
         if settings.PRODUCTION:
             raise CommandError("The benchmark seeds fake practices; never in production.")
         started = time.perf_counter()
@@ -93,20 +111,28 @@ class Command(BaseCommand):
                           f"{WorkItem.objects.count():,} work items, "
                           f"{get_user_model().objects.count():,} users")
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        settings.DEBUG = False  # as in production: no query log, no template debug data
         staff = signed_in_client(email)
         manager = signed_in_client(bench_email("staff1"))
         slug = email.split("@")[1].removesuffix(".example")
         patient = Patient.objects.filter(practice__slug=slug).order_by("id").first()
         # (name, client, url, posted form or None, extra headers, expected status)
+        healthz = ("healthz", staff, "/healthz", None, {}, 200)
+        queue_rows = queue_pages(slug=slug, staff=staff, manager=manager)
         pages = [
-            ("healthz", staff, "/healthz", None, {}, 200),
-            ("patient list", staff, reverse("patient_list", args=[slug]), None, {}, 200),
-            ("patient search", staff, reverse("patient_list", args=[slug]), {"q": "Last0042"},
-             {}, 200),
-            ("patient page", staff, reverse("patient_detail", args=[slug, patient.pk]), None,
-             {}, 200),
-            *queue_pages(slug=slug, staff=staff, manager=manager),
+            healthz,
+            *([] if queue_only else [
+                ("patient list", staff, reverse("patient_list", args=[slug]), None, {}, 200),
+                ("patient search", staff, reverse("patient_list", args=[slug]),
+                 {"q": "Last0042"}, {}, 200),
+                ("patient page", staff, reverse("patient_detail", args=[slug, patient.pk]),
+                 None, {}, 200)]),
+            *queue_rows,
         ]
+        if http:
+            http_benchmark(pages=[healthz, *queue_rows], stdout=self.stdout, seconds=http_seconds,
+                           connections=http_connections, workers=http_workers)
+            return
         self.stdout.write(f"\n{runs} runs each; server = whole request in-process; "
                           "ratio = median server / median SQL; vs healthz = its throughput "
                           "as a share of /healthz's\n")
@@ -123,6 +149,8 @@ class Command(BaseCommand):
             if plans and name.startswith(("queue", "poll", "API")):
                 self._plans(name, row["captured"])
         sweep_benchmark(stdout=self.stdout, runs=runs)
+        if queue_only:
+            return
         if not skip_search:
             search_benchmark(stdout=self.stdout, practice_slug=slug)
         # Messaging's section: threads at scale and the triage-to-queue path.
