@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.timesince import timesince, timeuntil
+from django.utils.timesince import TIME_STRINGS, timesince
 
 from vpm.practices.models import Team
 from vpm.queue.models import Kind, Status, Urgency
@@ -20,6 +20,20 @@ from vpm.queue.models import Kind, Status, Urgency
 KIND_LABELS = dict(Kind.choices)
 TEAM_LABELS = dict(Team.choices)
 URGENCY_LABELS = dict(Urgency.choices)
+
+
+class _Remembered:
+    """A unit of `timesince` ("%(num)d hour"): its lazy plural, translated once per number."""
+
+    def __init__(self, lazy):
+        self.lazy = lazy
+        self.done = {}
+
+    def __mod__(self, values):
+        num = values["num"]
+        if num not in self.done:
+            self.done[num] = self.lazy % values
+        return self.done[num]
 
 
 class RowRenderer:
@@ -35,6 +49,12 @@ class RowRenderer:
         self.zone = timezone.get_current_timezone()
         # As the `date:"M"` filter: the active language's short month names.
         self.months = {n: str(name).title() for n, name in MONTHS_3.items()}
+        # Django's own timesince, its unit strings translated once per page, not per row.
+        self.time_strings = {unit: _Remembered(text) for unit, text in TIME_STRINGS.items()}
+
+    def since(self, moment, *, until=False) -> str:
+        """The `timesince` (or with `until`, `timeuntil`) filter's text."""
+        return timesince(moment, self.now, reversed=until, time_strings=self.time_strings)
 
     def when(self, moment) -> str:
         """`date:"M j, H:i"` in the practice's time zone."""
@@ -85,9 +105,9 @@ class RowRenderer:
             due = '<span class="muted">Clock paused</span>'
         else:
             if item.is_overdue:
-                left = f"overdue by {timesince(item.due_at, self.now)}"
+                left = f"overdue by {self.since(item.due_at)}"
             else:
-                left = f"in {timeuntil(item.due_at, self.now)}"
+                left = f"in {self.since(item.due_at, until=True)}"
             due = f"{self.when(item.due_at)}<br><small>{escape(left)}</small>"
         if not item.owner_id:
             owner = '<span class="muted">Nobody yet</span>'

@@ -53,6 +53,24 @@ class QueueCounts:
     unassigned: int = 0
     by_team: dict = field(default_factory=dict)
     by_urgency: dict = field(default_factory=dict)
+    # (team, urgency value) -> {"n", "overdue", "mine", "unassigned"}
+    cells: dict = field(default_factory=dict)
+
+    def total_for(self, filters) -> int | None:
+        """How many active items match `filters`, when these counts tell it
+        (team, urgency, and one of owner me / nobody or overdue); else None."""
+        if set(filters) - {"team", "urgency", "owner", "overdue", "page"}:
+            return None
+        owner, overdue = filters.get("owner"), filters.get("overdue")
+        if owner not in (None, "me", "unassigned") or overdue not in (None, "yes") \
+                or (owner and overdue):
+            return None
+        column = {"me": "mine", "unassigned": "unassigned"}.get(owner) or \
+            ("overdue" if overdue else "n")
+        urgency = URGENCY_BY_NAME.get(filters.get("urgency"))
+        return sum(cell[column] for (team, cell_urgency), cell in self.cells.items()
+                   if filters.get("team", team) == team
+                   and (urgency is None or cell_urgency == urgency))
 
 
 def queue_counts(*, practice, user) -> QueueCounts:
@@ -72,18 +90,23 @@ def queue_counts(*, practice, user) -> QueueCounts:
         counts.unassigned += row["unassigned"]
         counts.by_team[row["team"]] += row["n"]
         counts.by_urgency[Urgency(row["urgency"]).name.lower()] += row["n"]
+        counts.cells[(row["team"], row["urgency"])] = row
     return counts
 
 
-def queue_page(*, practice, user, filters):
+def queue_page(*, practice, user, filters, counts=None):
     """One page of the active queue, most urgent first then earliest due,
-    and how many items match in all."""
+    and how many items match in all (from `counts` when they tell it: no
+    separate COUNT query for the usual filters)."""
     items = _filtered(WorkItem.objects.for_queue(practice), filters, user)
     page = filters.get("page", 1)
     offset = (page - 1) * PAGE_SIZE
     rows = list(items[offset:offset + PAGE_SIZE])
-    total = offset + len(rows) if len(rows) < PAGE_SIZE and (rows or page == 1) \
-        else items.count()
+    if len(rows) < PAGE_SIZE and (rows or page == 1):
+        total = offset + len(rows)
+    else:
+        known = counts.total_for(filters) if counts is not None else None
+        total = known if known is not None else items.count()
     return rows, total
 
 

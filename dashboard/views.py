@@ -57,10 +57,12 @@ def queue_context(request, *, query=None, oob=False):
     form, filters, colleagues = _filters_from(request, query)
     view = (query if query is not None else request.GET).get("view", "")
     view = view if view == CLOSED_VIEW else ""
+    counts = selectors.queue_counts(practice=practice, user=user)
     if view == CLOSED_VIEW:
         items, total = selectors.closed_page(practice=practice, user=user, filters=filters)
     else:
-        items, total = selectors.queue_page(practice=practice, user=user, filters=filters)
+        items, total = selectors.queue_page(practice=practice, user=user, filters=filters,
+                                            counts=counts)
     is_manager = access.is_manager
     for item in items:
         item.allowed = allowed_actions(item, user_id=user.pk, is_manager=is_manager)
@@ -68,7 +70,6 @@ def queue_context(request, *, query=None, oob=False):
     staffed = selectors.staffed_teams(practice=practice) if is_manager else None
     version, _ = selectors.queue_version(practice=practice)
     page = filters.get("page", 1)
-    counts = selectors.queue_counts(practice=practice, user=user)
     page_query = urlencode({**{k: v for k, v in filters.items() if k != "page"},
                             **({"view": view} if view else {})})
     return {
