@@ -151,3 +151,33 @@ def test_reading_the_queue_is_audited(api_as, practice, staff, work_item):
 def test_an_outsiders_queue_read_is_not_audited(api_as, practice, outsider, work_item):
     assert api_as(outsider).get(url(practice, f"work-items/{work_item.pk}/")).status_code == 404
     assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+def test_the_list_gives_each_item_exactly_as_the_documented_serializer_does(
+        api_as, practice, staff, zone):
+    # The list builds its rows directly (vpm.queue.api.work_item_data) for speed;
+    # the schema documents WorkItemOutput, so the two must agree on every kind of item.
+    from zoneinfo import ZoneInfo
+
+    from vpm.queue.api import WorkItemOutput, work_item_data
+    from vpm.queue.models import WorkItem
+
+    now = timezone.now()
+    patient = PatientFactory(practice=practice, first_name="Ana <b>", last_name="O'Neil")
+    WorkItemFactory(practice=practice, patient=patient, title="Plain & open")
+    WorkItemFactory(practice=practice, status=Status.CLAIMED, owner=staff, claimed_at=now,
+                    urgency=Urgency.EMERGENCY, is_overdue=True, detail="Line\nbreak")
+    WorkItemFactory(practice=practice, status=Status.SNOOZED, snoozed_until=_soon(4),
+                    urgency=Urgency.URGENT)
+    WorkItemFactory(practice=practice, status=Status.WAITING, waiting_since=now,
+                    waiting_reason="Asked for a photo ID", patient=patient)
+    WorkItemFactory(practice=practice, status=Status.DONE, outcome="Called back",
+                    closed_at=now, owner=staff)
+    with timezone.override(ZoneInfo(zone)):
+        for item in WorkItem.objects.for_practice(practice).with_people():
+            assert work_item_data(item) == WorkItemOutput(item).data
+            assert list(work_item_data(item)) == list(WorkItemOutput(item).data)
+    listed = api_as(staff).get(url(practice, "work-items/")).json()["results"]
+    assert {row["title"] for row in listed} >= {"Plain & open"}
+    assert next(r for r in listed if r["patient"])["patient"]["name"] == "Ana <b> O'Neil"

@@ -78,6 +78,35 @@ class WorkItemOutput(serializers.Serializer):
     closed_at = serializers.DateTimeField(allow_null=True)
 
 
+_WHEN = serializers.DateTimeField()  # DRF's own formatting: ISO 8601, "Z" for UTC
+
+
+def _when(value):
+    return None if value is None else _WHEN.to_representation(value)
+
+
+def work_item_data(item) -> dict:
+    """`WorkItemOutput(item).data`, built directly: the same keys, order and
+    values (a test compares the two on every kind of item) at a fraction of
+    the cost of 19 serializer fields and two nested serializers per row. The
+    schema is still WorkItemOutput's."""
+    patient, owner = item.patient if item.patient_id else None, \
+        item.owner if item.owner_id else None
+    return {
+        "id": item.pk, "kind": item.kind, "team": item.team, "title": item.title,
+        "detail": item.detail, "urgency": NAME_BY_URGENCY[item.urgency],
+        "status": item.status,
+        "patient": None if patient is None else {"id": str(patient.pk),
+                                                 "name": patient.full_name},
+        "owner": None if owner is None else {"id": owner.pk, "name": owner.display_name},
+        "due_at": _when(item.due_at), "is_overdue": item.is_overdue,
+        "snoozed_until": _when(item.snoozed_until), "waiting_reason": item.waiting_reason,
+        "waiting_since": _when(item.waiting_since), "outcome": item.outcome,
+        "created_at": _when(item.created_at), "updated_at": _when(item.updated_at),
+        "claimed_at": _when(item.claimed_at), "closed_at": _when(item.closed_at),
+    }
+
+
 # --- Input ----------------------------------------------------------------
 
 class WorkItemListQuery(QueryInput):
@@ -166,7 +195,10 @@ class WorkItemListView(PracticeAPIView):
 
         Filters combine with AND; an unknown filter name or value is a 400.
         """
-        return self.audited_page_response(WorkItemOutput, AuditEvent.Action.VIEW_QUEUE)
+        page = self.paginate_queryset(self.get_queryset())
+        audit_record(request=self.request, practice=self.practice,
+                     action=AuditEvent.Action.VIEW_QUEUE, via="api")
+        return self.get_paginated_response([work_item_data(item) for item in page])
 
 
 class WorkItemView(PracticeAPIView):
@@ -182,7 +214,7 @@ class WorkItemView(PracticeAPIView):
         if item.patient_id:
             audit_record(request=self.request, practice=self.practice, patient=item.patient,
                          obj=item, action=AuditEvent.Action.VIEW_QUEUE, via="api")
-        return Response(WorkItemOutput(item).data)
+        return Response(work_item_data(item))
 
 
 class WorkItemDetailView(WorkItemView):
