@@ -14,7 +14,7 @@ from vpm.practices.access import manager_required, staff_required
 from vpm.practices.models import ClosedDay, Membership, Team, TeamSettings
 from vpm.queue import services
 from vpm.queue.assignment import membership_capacity_set, team_auto_assign_set
-from vpm.queue.forms import AssignForm, assignee_choices
+from vpm.queue.forms import AssignForm
 from vpm.queue.models import QueueSettings, StaffNotice
 from vpm.queue.sla import targets_for_practice
 
@@ -34,7 +34,9 @@ def _team_context(request, *, reassign_error=None, capacity_errors=None):
         row["unstaffed"] = not row["members"]
     return {"by_team": by_team, "people": people, "team": team,
             "items": selectors.oldest_active(practice=practice, team=team or None),
-            "assignees": assignee_choices(practice=practice),
+            # The same active staff, in the same order, as assignee_choices gives.
+            "assignees": [(p["membership"].user_id, p["membership"].user.display_name)
+                          for p in people],
             "reassign_error": reassign_error, "capacity_errors": capacity_errors or {}}
 
 

@@ -140,6 +140,9 @@ class WorkItem(TenantModel):
             models.Index(fields=["practice", "urgency", "due_at", "id"],
                          condition=Q(status__in=ACTIVE_STATUSES), name="work_item_queue_idx",
                          include=["team", "status", "is_overdue", "owner"]),
+            # The team view's "oldest first" list: a Limit 50 on an index, not a sort.
+            models.Index(fields=["practice", "created_at", "id"],
+                         condition=Q(status__in=ACTIVE_STATUSES), name="work_item_oldest_idx"),
             models.Index(fields=["practice", "owner", "status"], name="work_item_owner_idx"),
             models.Index(fields=["practice", "team", "status"], name="work_item_team_idx"),
             models.Index(fields=["due_at"], condition=Q(status__in=("open", "claimed"),
