@@ -1,11 +1,12 @@
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from vpm.patients.models import Patient
 from vpm.practices.models import Team
 from vpm.queue.models import Kind, Urgency
+
+from .rows import escape
 
 URGENCY_BY_NAME = {urgency.name.lower(): urgency.value for urgency in Urgency}
 OWNER_CHOICES = [("", "Anyone"), ("me", "Me"), ("unassigned", "Nobody yet")]

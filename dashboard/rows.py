@@ -8,9 +8,10 @@ once per page. What a row shows and offers is the same as before: the actions
 come from `vpm.queue.rules.allowed_actions`, as the server enforces them.
 """
 
+from html import escape as _escape
+
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timesince import TIME_STRINGS, timesince
 
@@ -20,6 +21,11 @@ from vpm.queue.models import Kind, Status, Urgency
 KIND_LABELS = dict(Kind.choices)
 TEAM_LABELS = dict(Team.choices)
 URGENCY_LABELS = dict(Urgency.choices)
+
+
+def escape(value) -> str:
+    """django.utils.html.escape without its lazy-string wrapper (the same text)."""
+    return _escape(str(value))
 
 
 class _Remembered:

@@ -22,6 +22,15 @@ CLOSED_DAYS = 30
 SETTLE_SECONDS = 10
 
 
+# What a queue row shows (dashboard/rows.py), and no more: fewer columns to
+# fetch and convert. A row that read any other field would cost a query per
+# row; the fixed query-count tests would catch it.
+ROW_FIELDS = ("kind", "team", "title", "urgency", "status", "due_at", "is_overdue",
+              "snoozed_until", "waiting_reason", "outcome", "closed_at", "patient", "owner",
+              "patient__id", "patient__first_name", "patient__last_name",
+              "owner__id", "owner__name", "owner__email")
+
+
 def _filtered(items, filters, user):
     if "team" in filters:
         items = items.filter(team=filters["team"])
@@ -98,7 +107,7 @@ def queue_page(*, practice, user, filters, counts=None):
     """One page of the active queue, most urgent first then earliest due,
     and how many items match in all (from `counts` when they tell it: no
     separate COUNT query for the usual filters)."""
-    items = _filtered(WorkItem.objects.for_queue(practice), filters, user)
+    items = _filtered(WorkItem.objects.for_queue(practice).only(*ROW_FIELDS), filters, user)
     page = filters.get("page", 1)
     offset = (page - 1) * PAGE_SIZE
     rows = list(items[offset:offset + PAGE_SIZE])
@@ -113,7 +122,7 @@ def queue_page(*, practice, user, filters, counts=None):
 def closed_page(*, practice, user, filters):
     """Items closed in the last 30 days, newest first, with their outcome."""
     since = timezone.now() - timedelta(days=CLOSED_DAYS)
-    items = (WorkItem.objects.for_practice(practice).with_people()
+    items = (WorkItem.objects.for_practice(practice).with_people().only(*ROW_FIELDS)
              .filter(status__in=(Status.DONE, Status.CANCELLED), closed_at__gte=since)
              .order_by("-closed_at", "-id"))
     items = _filtered(items, {k: v for k, v in filters.items() if k != "overdue"}, user)
