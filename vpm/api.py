@@ -32,6 +32,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from vpm.accounts.authentication import ApiTokenAuthentication
+from vpm.accounts.second_factor import memberships_seen
 from vpm.audit.services import audit_record
 from vpm.practices.access import PracticeAccess, practice_access_for_user
 from vpm.practices.tenancy import TenantScopeError
@@ -252,8 +253,9 @@ class PracticeAPIView(BaseAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, then permissions, throttles
-        access = practice_access_for_user(user=request.user,
-                                          practice_slug=kwargs["practice_slug"])  # or Http404
+        access = practice_access_for_user(  # or Http404
+            user=request.user, practice_slug=kwargs["practice_slug"],
+            memberships=memberships_seen(request._request, request.user))
         self.check_practice_role(access)
         self.access = access
 

@@ -131,3 +131,27 @@ def test_two_step_page_says_what_is_set_up_in_plain_words(staff):
     assert "<h1>Two-step sign-in</h1>" in response.text
     assert "Two-Factor Authentication" not in response.text
     assert reverse("mfa_generate_recovery_codes") in response.text  # none yet: make some
+
+
+def test_a_membership_ended_between_two_requests_closes_the_practice_at_once(
+        practice, staff, work_item):
+    # The middleware reads memberships once per request and the practice check
+    # uses that read: nothing is carried over to the next request.
+    client = client_for(staff)
+    home = reverse("staff_home", args=[practice.slug])
+    assert client.get(home).status_code == 200
+    staff.memberships.update(is_active=False)
+    assert client.get(home).status_code == 404
+    assert client.get(f"/api/v1/p/{practice.slug}/work-items/").status_code == 404
+
+
+def test_memberships_read_for_one_user_are_never_used_for_another(staff, colleague):
+    from django.test import RequestFactory
+
+    from vpm.accounts.second_factor import memberships_seen, second_factor_facts
+
+    request = RequestFactory().get("/")
+    memberships, _ = second_factor_facts(staff)
+    request._staff_memberships = (staff.pk, memberships)
+    assert memberships_seen(request, staff) == memberships
+    assert memberships_seen(request, colleague) is None

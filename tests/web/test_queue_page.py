@@ -334,25 +334,25 @@ def test_queue_queries_do_not_grow(request, as_user, practice, patient, rows, wh
         WorkItemFactory(practice=practice, status=Status.DONE, outcome="x",
                         closed_at=timezone.now())
     client = as_user(user)
-    # session, user, second factor + membership, practice + membership, colleagues,
-    # counts, page, (count), version, audit; a manager also staffed teams and notices
-    with django_assert_max_num_queries(12 if who == "manager" else 10):
+    # session, user, memberships + authenticators, colleagues, counts, page, (count),
+    # version, audit; a manager also staffed teams and notices
+    with django_assert_max_num_queries(11 if who == "manager" else 9):
         response = client.get(reverse("staff_home", args=[practice.slug]), params)
     assert response.status_code == 200
     assert len(response.context["items"]) == min(rows * (1 if params else 2), 50)
     assert response.context["total"] == rows * (1 if params else 2)
-    with django_assert_max_num_queries(12 if who == "manager" else 11):
+    with django_assert_max_num_queries(11 if who == "manager" else 10):
         assert client.get(reverse("queue_poll", args=[practice.slug]), params,
                           **HTMX).status_code == 200
 
 
-def test_a_poll_that_finds_nothing_new_runs_five_queries(as_user, practice, staff,
+def test_a_poll_that_finds_nothing_new_runs_four_queries(as_user, practice, staff,
                                                          django_assert_num_queries):
     _settled(*(WorkItemFactory(practice=practice) for _ in range(3)))
     client = as_user(staff)
     version = _queue(client, practice).context["version"]
-    # session, user, second factor + membership, practice + membership, newest change
-    with django_assert_num_queries(5):
+    # session, user, memberships with practices + authenticators, newest change
+    with django_assert_num_queries(4):
         assert _poll(client, practice, version).status_code == 304
 
 

@@ -15,8 +15,9 @@ class StaffMFARequiredMiddleware:
     exempt: they sign in with a password. API token requests are checked by
     the token authentication (vpm.accounts.tokens) instead.
 
-    A staff request pays one query here (membership and authenticators
-    together, `second_factor_facts`), read fresh every time.
+    A staff request pays one query here (its memberships and authenticators
+    together, `second_factor_facts`), read fresh every time; the practice
+    middleware then finds its membership in that list.
     """
 
     ALLOWED_PREFIXES = ("/accounts/", "/static/", "/invitations/", "/healthz")
@@ -31,8 +32,9 @@ class StaffMFARequiredMiddleware:
         user = request.user
         if not user.is_authenticated:
             return self.get_response(request)
-        is_staff, authenticators = second_factor_facts(user)  # one query
-        if not (is_staff or user.is_superuser):
+        memberships, authenticators = second_factor_facts(user)  # one query
+        request._staff_memberships = (user.pk, memberships)  # for this request only
+        if not (memberships or user.is_superuser):
             return self.get_response(request)
         state = second_factor_state(request, user, authenticators)
         if state == "passed":

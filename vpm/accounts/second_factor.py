@@ -12,7 +12,6 @@ authenticator since removed, is asked for a code again.
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model, update_session_auth_hash
-from django.db import connection
 from django.db.models import F
 
 
@@ -21,20 +20,43 @@ def needs_second_factor(user) -> bool:
     return user.is_superuser or user.memberships.filter(is_active=True).exists()
 
 
-def second_factor_facts(user) -> tuple[bool, dict]:
-    """What the middleware needs on every request, in one query: whether the
-    user is active staff of any practice, and their authenticators (pk -> type).
+def second_factor_facts(user) -> tuple[list, dict]:
+    """What a staff request needs first, in one query: the user's active
+    memberships (each with its practice) and their authenticators (pk -> type).
 
-    Read fresh each time, never cached: an authenticator removed or replaced by
-    any means (allauth, the admin, an operator's shell) counts at once.
+    Read fresh on every request, never cached across requests: an
+    authenticator removed or replaced by any means (allauth, the admin, an
+    operator's shell) or a membership ended counts at once. The practice
+    middleware takes its membership from this list (`memberships_seen`)
+    instead of asking again.
     """
-    with connection.cursor() as cursor:  # practices.Membership, allauth's mfa.Authenticator
-        cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM practices_membership WHERE user_id = %s AND is_active),"
-            " a.id, a.type FROM (SELECT 1) AS one"
-            " LEFT JOIN mfa_authenticator AS a ON a.user_id = %s", [user.pk, user.pk])
-        rows = cursor.fetchall()
-    return rows[0][0], {pk: kind for _, pk, kind in rows if pk is not None}
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
+
+    from vpm.practices.models import Membership
+
+    mine = Authenticator.objects.filter(user_id=OuterRef("user_id")).order_by("pk")
+    memberships = list(Membership.objects.filter(user=user, is_active=True)
+                       .select_related("practice")
+                       .annotate(mfa_ids=ArraySubquery(mine.values("pk")),
+                                 mfa_types=ArraySubquery(mine.values("type"))))
+    if memberships:
+        authenticators = dict(zip(memberships[0].mfa_ids, memberships[0].mfa_types,
+                                  strict=True))
+    elif user.is_superuser:  # an operator with no practice
+        authenticators = dict(Authenticator.objects.filter(user=user).values_list("pk", "type"))
+    else:
+        authenticators = {}
+    for membership in memberships:
+        membership.user = user  # the same person: no second load
+    return memberships, authenticators
+
+
+def memberships_seen(request, user):
+    """The active memberships the middleware read for `user` in this request,
+    or None (another user, e.g. an API token's, or a path it did not check)."""
+    seen = getattr(request, "_staff_memberships", None)
+    return seen[1] if seen is not None and seen[0] == user.pk else None
 
 
 def second_factor_state(request, user, authenticators=None) -> str:

@@ -29,17 +29,23 @@ class PracticeAccess:
         return self.membership is not None and self.membership.role == Role.MANAGER
 
 
-def practice_access_for_user(*, user, practice_slug: str) -> PracticeAccess:
-    """Resolve the practice named in a URL for this user, or raise Http404."""
+def practice_access_for_user(*, user, practice_slug: str, memberships=None) -> PracticeAccess:
+    """Resolve the practice named in a URL for this user, or raise Http404.
+
+    `memberships`: the user's active memberships (with their practices) as read
+    earlier in this same request (vpm.accounts.second_factor.memberships_seen).
+    """
     from vpm.patients.models import Patient
 
     if not user.is_authenticated:
         raise Http404
-    # Staff (every request of the queue and its poll): practice and membership in one query.
-    membership = (
-        Membership.objects.filter(practice__slug=practice_slug, user=user, is_active=True)
-        .select_related("practice", "user").first()
-    )
+    if memberships is not None:
+        membership = next((m for m in memberships if m.practice.slug == practice_slug), None)
+    else:  # practice and membership in one query
+        membership = (
+            Membership.objects.filter(practice__slug=practice_slug, user=user, is_active=True)
+            .select_related("practice", "user").first()
+        )
     if membership is not None:
         return PracticeAccess(practice=membership.practice, membership=membership, patient=None)
     practice = Practice.objects.filter(slug=practice_slug).first()

@@ -4,6 +4,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from vpm.accounts.second_factor import memberships_seen
+
 from .access import practice_access_for_user
 from .models import Practice
 
@@ -40,7 +42,8 @@ class PracticeMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        access = practice_access_for_user(user=request.user, practice_slug=slug)
+        access = practice_access_for_user(user=request.user, practice_slug=slug,
+                                          memberships=memberships_seen(request, request.user))
         request.practice = access.practice
         request.practice_access = access
         timezone.activate(ZoneInfo(access.practice.timezone))
