@@ -10,10 +10,13 @@ come from `vpm.queue.rules.allowed_actions`, as the server enforces them.
 
 from html import escape as _escape
 
+from datetime import timedelta
+
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
 from django.utils.timesince import TIME_STRINGS, timesince
+from django.utils.translation import gettext
 
 from vpm.practices.models import Team
 from vpm.queue.models import Kind, Status, Urgency
@@ -21,6 +24,7 @@ from vpm.queue.models import Kind, Status, Urgency
 KIND_LABELS = dict(Kind.choices)
 TEAM_LABELS = dict(Team.choices)
 URGENCY_LABELS = dict(Urgency.choices)
+CHUNKS = (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
 
 
 def escape(value) -> str:
@@ -57,10 +61,30 @@ class RowRenderer:
         self.months = {n: str(name).title() for n, name in MONTHS_3.items()}
         # Django's own timesince, its unit strings translated once per page, not per row.
         self.time_strings = {unit: _Remembered(text) for unit, text in TIME_STRINGS.items()}
+        self.comma = gettext(", ")
 
     def since(self, moment, *, until=False) -> str:
-        """The `timesince` (or with `until`, `timeuntil`) filter's text."""
-        return timesince(moment, self.now, reversed=until, time_strings=self.time_strings)
+        """The `timesince` (or with `until`, `timeuntil`) filter's text.
+
+        Under 27 days no month can be whole (28 days or more could be one, DST aside), so Django's algorithm reduces to
+        weeks, days, hours and minutes of the difference: done here with the
+        same arithmetic (a test compares the two minute by minute); anything
+        longer goes to Django's own function."""
+        delta = moment - self.now if until else self.now - moment
+        if not timedelta(minutes=1) <= delta < timedelta(days=27):
+            return timesince(moment, self.now, reversed=until, time_strings=self.time_strings)
+        remaining = delta.total_seconds()
+        parts = []
+        for unit, chunk in CHUNKS:
+            count = int(remaining // chunk)
+            remaining -= chunk * count
+            if count:
+                parts.append(self.time_strings[unit] % {"num": count})
+            elif parts:
+                break  # Django stops at the first zero after the first non-zero unit
+            if len(parts) == 2:
+                break
+        return self.comma.join(part.replace(" ", "\xa0") for part in parts)
 
     def when(self, moment) -> str:
         """`date:"M j, H:i"` in the practice's time zone."""
