@@ -8,9 +8,8 @@ once per page. What a row shows and offers is the same as before: the actions
 come from `vpm.queue.rules.allowed_actions`, as the server enforces them.
 """
 
-from html import escape as _escape
-
 from datetime import timedelta
+from html import escape as _escape
 
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
