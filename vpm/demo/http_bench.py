@@ -146,6 +146,25 @@ def _wait_for_quiet_minute(seconds):
         time.sleep(left + 0.5)
 
 
+def _load(wrk, script, server, page, seconds, connections) -> dict:
+    _name, client, url, _form, headers, status = page
+    head = _headers(client, headers)
+    got = server.status(url, head)
+    if got != status:
+        raise CommandError(f"{url} through gunicorn: HTTP {got}, not {status}")
+    command = [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script]
+    for key, value in head.items():
+        command += ["-H", f"{key}: {value}"]
+    out = subprocess.run(  # noqa: S603 - wrk, our own arguments
+        [*command, server.url(url)], capture_output=True, text=True, check=True).stdout
+    found = re.search(r"^VPM (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", out, re.M)
+    if found is None:
+        raise CommandError(f"wrk gave no summary for {url}:\n{out}")
+    done, micros, p50, p95, bad_status, socket_errors = map(int, found.groups())
+    return {"rps": done / (micros / 1e6), "p50": p50 / 1000, "p95": p95 / 1000,
+            "errors": bad_status + socket_errors, "headers": head}
+
+
 def http_benchmark(*, pages, stdout, seconds, connections, workers):
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -156,30 +175,22 @@ def http_benchmark(*, pages, stdout, seconds, connections, workers):
     with Gunicorn(workers=workers, stdout=stdout) as server:
         stdout.write(f"wrk, {connections} connections, {seconds} s per page, loopback; "
                      "every request with the session cookie\n")
-        stdout.write(f"{'page':22} {'req/s':>8} {'vs healthz':>10} {'median ms':>9} "
-                     f"{'p95 ms':>7} {'errors':>6}")
-        healthz_rps = None
-        for name, client, url, _form, headers, status in pages:
+        stdout.write(f"{'page':22} {'req/s':>8} {'healthz':>8} {'vs healthz':>10} "
+                     f"{'median ms':>9} {'p95 ms':>7} {'errors':>6}")
+        healthz = pages[0]
+        for name, client, url, _form, headers, status in pages[1:]:
+            # /healthz is loaded again right before each page, so a change in the
+            # machine's load between pages does not skew the comparison.
+            if callable(url):  # the poll: both runs within one minute
+                _wait_for_quiet_minute(2 * seconds + 1)
+            before = _load(wrk, script.name, server, healthz, seconds, connections)
             if callable(url):
                 url, headers = url()
-                _wait_for_quiet_minute(seconds)
-            head = _headers(client, headers)
-            got = server.status(url, head)
-            if got != status:
-                raise CommandError(f"{url} through gunicorn: HTTP {got}, not {status}")
-            command = [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name]
-            for key, value in head.items():
-                command += ["-H", f"{key}: {value}"]
-            out = subprocess.run(  # noqa: S603 - wrk, our own arguments
-                [*command, server.url(url)], capture_output=True, text=True, check=True).stdout
-            found = re.search(r"^VPM (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", out, re.M)
-            if found is None:
-                raise CommandError(f"wrk gave no summary for {url}:\n{out}")
-            done, micros, p50, p95, bad_status, socket_errors = map(int, found.groups())
-            rps = done / (micros / 1e6)
-            healthz_rps = healthz_rps or rps
-            stdout.write(f"{name:22} {rps:8.1f} {rps / healthz_rps:10.2f} {p50 / 1000:9.1f} "
-                         f"{p95 / 1000:7.1f} {bad_status + socket_errors:6d}")
-            if server.status(url, head) != status:  # e.g. the poll saw a change meanwhile
+            row = _load(wrk, script.name, server, (name, client, url, None, headers, status),
+                        seconds, connections)
+            stdout.write(f"{name:22} {row['rps']:8.1f} {before['rps']:8.1f} "
+                         f"{row['rps'] / before['rps']:10.2f} {row['p50']:9.1f} "
+                         f"{row['p95']:7.1f} {row['errors']:6d}")
+            if server.status(url, row["headers"]) != status:  # e.g. the poll saw a change
                 stdout.write(f"  (after the run {url} no longer answers {status})")
     os.unlink(script.name)
