@@ -92,9 +92,8 @@ def queue_context(request, *, query=None, oob=False):
 def staff_home(request, practice_slug):
     """The queue: every active item of the practice, most urgent first."""
     context = queue_context(request)
-    if request.practice_access.is_manager:
-        context["notices"] = selectors.unread_notices(practice=request.practice,
-                                                      user=request.user)
+    # Escalations (managers) and items a colleague took over from this person.
+    context["notices"] = selectors.unread_notices(practice=request.practice, user=request.user)
     audit_record(request=request, practice=request.practice, action=AuditEvent.Action.VIEW_QUEUE)
     status = 400 if context["form"].errors else 200
     return render(request, "dashboard/queue.html", context, status=status)

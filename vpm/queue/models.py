@@ -235,13 +235,16 @@ class QueueSettings(TenantModel):
 
 
 class StaffNotice(TenantModel):
-    """An in-app notice for one staff member (e.g. an item escalated to them).
+    """An in-app notice for one staff member: an item escalated to them (managers),
+    or their item taken over by a colleague.
 
-    Unique per (item, person, kind), so a sweep that runs twice tells once.
+    Unique per (item, person, kind), so a sweep that runs twice tells once; a
+    second take-over of the same person's item renews their notice.
     """
 
     class Kind(models.TextChoices):
         ESCALATED = "escalated", "Escalated"
+        TAKEN_OVER = "taken_over", "Taken over"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="staff_notices")

@@ -169,12 +169,27 @@ def work_item_take_over(*, item, actor, reason) -> WorkItem:
         raise WorkItemError("Nobody holds this item: claim it instead.")
     if item.owner_id == actor.pk:
         raise WorkItemError("You already hold this item.")
-    previous = item.owner.display_name
+    previous, previous_id = item.owner.display_name, item.owner_id
     status = Status.CLAIMED if item.status == Status.SNOOZED else item.status
-    return _change(item, allowed_from=[Status.CLAIMED, Status.SNOOZED, Status.WAITING],
-                   actor=actor, action=Action.TAKEN_OVER, note=f"From {previous}: {reason}",
-                   only_if={"owner_id": item.owner_id}, status=status, owner=actor,
-                   claimed_at=timezone.now(), snoozed_until=None)
+    with transaction.atomic():  # the change and the notice to its owner, or neither
+        item = _change(item, allowed_from=[Status.CLAIMED, Status.SNOOZED, Status.WAITING],
+                       actor=actor, action=Action.TAKEN_OVER, note=f"From {previous}: {reason}",
+                       only_if={"owner_id": item.owner_id}, status=status, owner=actor,
+                       claimed_at=timezone.now(), snoozed_until=None)
+        _tell_previous_owner(item, previous_id=previous_id, actor=actor, reason=reason)
+    return item
+
+
+def _tell_previous_owner(item, *, previous_id, actor, reason):
+    """The person whose item was taken sees it on their queue page (in-app notice)."""
+    from .models import StaffNotice
+
+    StaffNotice.objects.bulk_create(
+        [StaffNotice(practice_id=item.practice_id, user_id=previous_id, work_item=item,
+                     kind=StaffNotice.Kind.TAKEN_OVER, read_at=None, created_at=timezone.now(),
+                     text=f"{actor.display_name} took over {item.title}: {reason}"[:300])],
+        update_conflicts=True, unique_fields=["work_item", "user", "kind"],
+        update_fields=["text", "created_at", "read_at"])
 
 
 def work_item_release(*, item, actor, is_manager=False) -> WorkItem:
