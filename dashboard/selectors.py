@@ -5,7 +5,8 @@ the practice."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Max, Q
+from django.db import connection
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from vpm.practices.models import Membership, Team
@@ -149,8 +150,10 @@ def queue_version(*, practice) -> tuple[str, bool]:
     The minute is part of it, so "due in 5 minutes" texts refresh once a minute.
     """
     now = timezone.now()
-    newest = (WorkItem.objects.for_practice(practice).aggregate(newest=Max("updated_at"))
-              ["newest"])
+    with connection.cursor() as cursor:  # plain SQL: the poll's one query of its own
+        cursor.execute("SELECT max(updated_at) FROM queue_workitem WHERE practice_id = %s",
+                       [practice.pk])
+        newest = cursor.fetchone()[0]
     stamp = f"{newest.timestamp():.6f}" if newest else "0"
     recent = newest is not None and (now - newest).total_seconds() < SETTLE_SECONDS
     return f"{stamp}.{int(now.timestamp() // 60)}", recent

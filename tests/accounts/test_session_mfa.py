@@ -155,3 +155,31 @@ def test_memberships_read_for_one_user_are_never_used_for_another(staff, colleag
     request._staff_memberships = (staff.pk, memberships)
     assert memberships_seen(request, staff) == memberships
     assert memberships_seen(request, colleague) is None
+
+
+def test_the_middlewares_one_query_loads_memberships_and_practices_as_the_orm_does(
+        practice, other_practice, staff):
+    from allauth.mfa.models import Authenticator
+
+    from vpm.accounts.second_factor import second_factor_facts
+    from vpm.practices.models import Membership
+
+    practice.business_hours = {"mon": [["08:00", "12:30"]]}  # a JSON column, converted
+    practice.save()
+    second = Membership.objects.create(practice=other_practice, user=staff, role=Role.MANAGER)
+    memberships, authenticators = second_factor_facts(staff)
+    assert len(memberships) == 2
+    expected = list(Membership.objects.filter(user=staff, is_active=True)
+                    .select_related("practice").order_by("id"))
+    fields = lambda obj: {f.attname: getattr(obj, f.attname)  # noqa: E731
+                          for f in obj._meta.concrete_fields}
+    assert [fields(m) for m in memberships] == [fields(m) for m in expected]
+    assert [fields(m.practice) for m in memberships] == [fields(m.practice) for m in expected]
+    assert memberships[0].practice.business_hours == {"mon": [["08:00", "12:30"]]}
+    assert authenticators == dict(Authenticator.objects.filter(user=staff)
+                                  .values_list("pk", "type"))
+    assert all(m.user is staff for m in memberships)
+    # An ended membership is not among them
+    second.is_active = False
+    second.save()
+    assert [m.practice_id for m in second_factor_facts(staff)[0]] == [practice.pk]
