@@ -83,14 +83,23 @@ class QueueCounts:
                    and (urgency is None or cell_urgency == urgency))
 
 
+_COUNTS_SQL = """
+SELECT team, urgency, count(*) AS n, count(*) FILTER (WHERE is_overdue) AS overdue,
+       count(*) FILTER (WHERE owner_id = %(user)s) AS mine,
+       count(*) FILTER (WHERE owner_id IS NULL) AS unassigned
+FROM queue_workitem WHERE practice_id = %(practice)s AND status IN ({active})
+GROUP BY team, urgency
+""".format(active=", ".join(f"'{status}'" for status in ACTIVE_STATUSES))  # the index's own list
+
+
 def queue_counts(*, practice, user) -> QueueCounts:
-    """Active items per team and per urgency, with overdue, mine and nobody's: one query."""
-    rows = (WorkItem.objects.for_practice(practice).active()
-            .values("team", "urgency")
-            .annotate(n=Count("id"), overdue=Count("id", filter=Q(is_overdue=True)),
-                      mine=Count("id", filter=Q(owner_id=user.pk)),
-                      unassigned=Count("id", filter=Q(owner__isnull=True)))
-            .order_by())
+    """Active items per team and per urgency, with overdue, mine and nobody's: one query,
+    an index-only scan of `work_item_queue_idx` (which INCLUDEs these columns). Plain
+    SQL: the ORM spent longer building this aggregate than Postgres spent running it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNTS_SQL, {"practice": practice.pk, "user": user.pk})
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     counts = QueueCounts(by_team={team: 0 for team in Team.values},
                          by_urgency={u.name.lower(): 0 for u in Urgency})
     for row in rows:
