@@ -146,7 +146,7 @@ class Command(BaseCommand):
                 f"{name:22} {row['queries']:7d} {row['server']:9.2f} {row['p95']:7.2f} "
                 f"{row['sql']:7.2f} {row['server'] / max(row['sql'], 1e-6):6.1f} "
                 f"{healthz_ms / row['server']:10.2f}  {', '.join(row['scans']) or 'none'}")
-            if plans and name.startswith(("queue", "poll", "API")):
+            if plans and name.startswith(("queue", "poll", "API", "team")):
                 self._plans(name, row["captured"])
         sweep_benchmark(stdout=self.stdout, runs=runs)
         if queue_only:
