@@ -23,7 +23,8 @@ from .engine import _classify, compiled_rule_set, rule_features
 from .model import Settings, train
 from .normalise import normalise
 
-BLIND_SOURCES = ("set_a", "set_b", "set_c", "set_d", "set_e", "set_f", "set_g", "set_h", "round9")
+BLIND_SOURCES = ("set_a", "set_b", "set_c", "set_d", "set_e", "set_f", "set_g", "set_h",
+                 "set_i", "set_j", "set_k", "round9", "round10")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ original.jsonl, "group" (where the message came from in the old labelled file).
 | set_a, set_b, set_c | three sets written blind by other helpers, 400 messages each |
 | set_d, set_e | two more blind sets (paediatrics and pregnancy; SMS, email and chronic disease), 400 each |
 | set_f, set_g, set_h | three more (mental health and medicines; injuries, older adults, chronic disease; everyday practice traffic), 400 each |
-| round9 | the held-out set of 200 the lead measured the first model on (first sight: docs/triage.md), added after that measurement |
+| set_i, set_j, set_k | three more (voice-to-text and low literacy; regional Spanish; routine messages with alarming words), 400 each |
+| round9, round10 | the held-out sets of 200 the lead measured the models on (first-sight figures in docs/triage.md), each added only after its measurement |
 
 The cross-validation (messaging.triage.crossval) leaves one source out at a time.
 """
@@ -24,7 +25,7 @@ from ..defaults import TOPICS, URGENCIES
 
 DATA_DIR = Path(__file__).resolve().parent
 SOURCES = ("original", "set_a", "set_b", "set_c", "set_d", "set_e", "set_f", "set_g", "set_h",
-           "round9")
+           "set_i", "set_j", "set_k", "round9", "round10")
 
 
 @dataclass(frozen=True)
