@@ -2,6 +2,7 @@
 number of queries, whatever the size of the queue, on indexes that lead with
 the practice."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from vpm.practices.models import Membership, Team
+from vpm.practices.tenancy import TenantScopeError
 from vpm.queue.models import ACTIVE_STATUSES, StaffNotice, Status, Urgency, WorkItem
 
 from .forms import URGENCY_BY_NAME
@@ -131,6 +133,11 @@ def queue_counts(*, practice, user) -> QueueCounts:
         cursor.execute(_COUNTS_SQL, {"practice": practice.pk, "user": user.pk})
         names = [column.name for column in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return _counts_from(rows)
+
+
+def _counts_from(rows) -> QueueCounts:
+    """QueueCounts from _COUNTS_SQL's rows (dicts with its column names)."""
     counts = QueueCounts(by_team={team: 0 for team in Team.values},
                          by_urgency={u.name.lower(): 0 for u in Urgency})
     for row in rows:
@@ -195,14 +202,85 @@ def queue_version(*, practice) -> tuple[str, bool]:
         cursor.execute("SELECT max(updated_at) FROM queue_workitem WHERE practice_id = %s",
                        [practice.pk])
         newest = cursor.fetchone()[0]
+    return _version_from(newest, now)
+
+
+def _version_from(newest, now) -> tuple[str, bool]:
     stamp = f"{newest.timestamp():.6f}" if newest else "0"
     recent = newest is not None and (now - newest).total_seconds() < SETTLE_SECONDS
     return f"{stamp}.{int(now.timestamp() // 60)}", recent
 
 
-def unread_notices(*, practice, user, limit=5):
+NOTICES_SHOWN = 5
+
+
+def unread_notices(*, practice, user, limit=NOTICES_SHOWN):
     return list(StaffNotice.objects.for_practice(practice)
                 .filter(user=user, read_at__isnull=True).order_by("-created_at")[:limit])
+
+
+# --- Everything the queue page reads besides its rows, in one round trip -----
+
+@dataclass
+class Notice:
+    """What the page shows of a StaffNotice (unread_notices gives the model)."""
+    id: int
+    work_item_id: int
+    text: str
+
+
+@dataclass
+class PageFacts:
+    counts: QueueCounts
+    version: str
+    recent: bool
+    colleagues: list  # (user id, display name), as vpm.queue.forms.assignee_choices
+    notices: list  # Notice, as unread_notices (empty unless asked for)
+    staffed_teams: set  # as staffed_teams
+
+
+# One statement with five sub-selects, each the same query as its own function
+# (queue_counts, queue_version, unread_notices, staffed_teams above and
+# vpm.queue.forms.assignee_choices), the
+# lists as JSON (ints and strings only, so nothing is lost in the conversion).
+# Each request paid a round trip and the ORM's query building for each of
+# these; the JSON comes back as text (::text) and is decoded here.
+# tests/web/test_queue_page.py compares page_facts with the five
+# functions on the same data. Only constant text is formatted in.
+_PAGE_FACTS_SQL = f"""
+SELECT
+  (SELECT max(updated_at) FROM queue_workitem WHERE practice_id = %(practice)s) AS newest,
+  (SELECT coalesce(json_agg(c), '[]')::text FROM ({_COUNTS_SQL}) c) AS counts,
+  (SELECT coalesce(json_agg(json_build_array(m.user_id, u.name, u.email)
+                            ORDER BY u.name, u.email), '[]')::text
+     FROM practices_membership m JOIN accounts_user u ON u.id = m.user_id
+    WHERE m.practice_id = %(practice)s AND m.is_active) AS colleagues,
+  (SELECT coalesce(json_agg(json_build_array(n.id, n.work_item_id, n.text)
+                            ORDER BY n.created_at DESC), '[]')::text
+     FROM (SELECT id, work_item_id, text, created_at FROM queue_staffnotice
+            WHERE practice_id = %(practice)s AND user_id = %(user)s AND read_at IS NULL
+            ORDER BY created_at DESC LIMIT %(notices)s) n) AS notices,
+  (SELECT coalesce(json_agg(DISTINCT team), '[]')::text FROM practices_membership
+    WHERE practice_id = %(practice)s AND is_active AND team <> '') AS staffed
+"""  # noqa: S608 (constant text only)
+
+
+def page_facts(*, practice, user, notices=False) -> PageFacts:
+    """The counts, the poll version, the colleagues menu, the staffed teams and (when
+    asked for) the user's unread notices, in one query instead of five."""
+    if practice is None or practice.pk is None:  # as for_practice: fail closed
+        raise TenantScopeError("page_facts without a practice")
+    with connection.cursor() as cursor:
+        cursor.execute(_PAGE_FACTS_SQL, {"practice": practice.pk, "user": user.pk,
+                                         "notices": NOTICES_SHOWN if notices else 0})
+        newest, *lists = cursor.fetchone()
+    counts, colleagues, unread, staffed = (json.loads(text) for text in lists)
+    version, recent = _version_from(newest, timezone.now())
+    return PageFacts(
+        counts=_counts_from(counts), version=version, recent=recent,
+        colleagues=[(user_id, name or email.split("@")[0])
+                    for user_id, name, email in colleagues],
+        notices=[Notice(*row) for row in unread], staffed_teams=set(staffed))
 
 
 # --- The team view (managers) ------------------------------------------------

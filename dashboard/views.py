@@ -18,7 +18,6 @@ from vpm.audit.models import AuditEvent
 from vpm.audit.services import audit_record
 from vpm.practices.access import staff_required
 from vpm.practices.models import Team
-from vpm.queue.forms import assignee_choices
 from vpm.queue.rules import allowed_actions
 
 from . import selectors
@@ -38,11 +37,10 @@ def _page_urls(practice):
             "queue_url": reverse("staff_home", args=[slug])}
 
 
-def _filters_from(request, query=None):
-    colleagues = assignee_choices(practice=request.practice)
+def _filters_from(request, query, colleagues):
     form = QueueFilterForm(query if query is not None else request.GET,
                            practice=request.practice, colleagues=colleagues)
-    return form, form.valid_filters(), colleagues
+    return form, form.valid_filters()
 
 
 def _query_of_current_page(request) -> QueryDict:
@@ -51,13 +49,16 @@ def _query_of_current_page(request) -> QueryDict:
     return QueryDict(urlsplit(current).query if current else "")
 
 
-def queue_context(request, *, query=None, oob=False):
-    """Everything the live fragment shows, for the page, the poll and actions."""
+def queue_context(request, *, query=None, oob=False, notices=False):
+    """Everything the live fragment shows, for the page, the poll and actions
+    (and the user's unread notices when `notices`: the page shows them)."""
     practice, user, access = request.practice, request.user, request.practice_access
-    form, filters, colleagues = _filters_from(request, query)
+    # Counts, version, colleagues, staffed teams and notices: one query.
+    facts = selectors.page_facts(practice=practice, user=user, notices=notices)
+    colleagues, counts = facts.colleagues, facts.counts
+    form, filters = _filters_from(request, query, colleagues)
     view = (query if query is not None else request.GET).get("view", "")
     view = view if view == CLOSED_VIEW else ""
-    counts = selectors.queue_counts(practice=practice, user=user)
     if view == CLOSED_VIEW:
         items, total = selectors.closed_page(practice=practice, user=user, filters=filters)
     else:
@@ -67,8 +68,8 @@ def queue_context(request, *, query=None, oob=False):
     for item in items:
         item.allowed = allowed_actions(item, user_id=user.pk, is_manager=is_manager)
     urls = _page_urls(practice)
-    staffed = selectors.staffed_teams(practice=practice) if is_manager else None
-    version, _ = selectors.queue_version(practice=practice)
+    staffed = facts.staffed_teams if is_manager else None
+    version = facts.version
     page = filters.get("page", 1)
     page_query = urlencode({**{k: v for k, v in filters.items() if k != "page"},
                             **({"view": view} if view else {})})
@@ -81,7 +82,7 @@ def queue_context(request, *, query=None, oob=False):
         "rows": RowRenderer(user_id=user.pk, item_base=urls["item_base"],
                             patient_base=urls["patient_base"], closed_view=view == CLOSED_VIEW,
                             staffed_teams=staffed).render(items),
-        "colleagues": colleagues, "version": version, "oob": oob,
+        "colleagues": colleagues, "version": version, "oob": oob, "notices": facts.notices,
         "filter_patient": form.patient, "is_manager": is_manager,
         **urls,
     }
@@ -91,9 +92,8 @@ def queue_context(request, *, query=None, oob=False):
 @staff_required
 def staff_home(request, practice_slug):
     """The queue: every active item of the practice, most urgent first."""
-    context = queue_context(request)
-    # Escalations (managers) and items a colleague took over from this person.
-    context["notices"] = selectors.unread_notices(practice=request.practice, user=request.user)
+    # With the escalations (managers) and items a colleague took over from this person.
+    context = queue_context(request, notices=True)
     audit_record(request=request, practice=request.practice, action=AuditEvent.Action.VIEW_QUEUE)
     status = 400 if context["form"].errors else 200
     return render(request, "dashboard/queue.html", context, status=status)

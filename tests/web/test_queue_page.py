@@ -357,14 +357,15 @@ def test_queue_queries_do_not_grow(request, as_user, practice, patient, rows, wh
         WorkItemFactory(practice=practice, status=Status.DONE, outcome="x",
                         closed_at=timezone.now())
     client = as_user(user)
-    # session, user, memberships + authenticators, colleagues, counts, page, (count),
-    # version, notices, audit; a manager also staffed teams
-    with django_assert_max_num_queries(11 if who == "manager" else 10):
+    # session, user, memberships + authenticators, page facts (counts, version,
+    # colleagues, notices, staffed teams: dashboard.selectors.page_facts), page, (count),
+    # audit
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("staff_home", args=[practice.slug]), params)
     assert response.status_code == 200
     assert len(response.context["items"]) == min(rows * (1 if params else 2), 50)
     assert response.context["total"] == rows * (1 if params else 2)
-    with django_assert_max_num_queries(11 if who == "manager" else 10):
+    with django_assert_max_num_queries(8):  # the page's, and the version first
         assert client.get(reverse("queue_poll", args=[practice.slug]), params,
                           **HTMX).status_code == 200
 
@@ -425,3 +426,63 @@ def test_role_matrix_provider_sees_queue(as_user, practice, provider):
     user = staff_user(practice, role=Role.PROVIDER, team="", name="Dr. Two")
     assert _queue(as_user(user), practice).status_code == 200
     assert _queue(as_user(provider), practice).status_code == 200
+
+
+# --- Shortcuts compared with the straightforward path -----------------------------
+
+def test_page_facts_equal_the_five_reads_they_replace(practice, other_practice, staff,
+                                                      colleague, manager, outsider):
+    """page_facts' one statement against queue_counts, queue_version,
+    assignee_choices, unread_notices and staffed_teams, each its own query."""
+    from dashboard import selectors
+    from vpm.practices.models import Membership
+    from vpm.queue.forms import assignee_choices
+    from vpm.queue.models import StaffNotice
+
+    now = timezone.now()
+    items = [WorkItemFactory(practice=practice, team=(Team.TRIAGE, Team.RECORDS)[n % 2],
+                             urgency=n % 3, is_overdue=n < 3,
+                             status=Status.CLAIMED if n % 3 else Status.OPEN,
+                             owner=(staff, colleague)[n % 2] if n % 3 else None)
+             for n in range(12)]
+    WorkItemFactory(practice=other_practice, team=Team.TRIAGE)  # never counted
+    staff_user(practice, name="", email="no.name@example.com", team=Team.TELEHEALTH)
+    gone = staff_user(practice, name="Left us", team=Team.DOCUMENTS)
+    Membership.objects.filter(user=gone).update(is_active=False)
+    for n, item in enumerate(items[:7]):  # more than the five shown, one read
+        notice = StaffNotice.objects.create(practice=practice, user=staff, work_item=item,
+                                            kind="escalated", text=f"Notice {n} <b>")
+        StaffNotice.objects.filter(pk=notice.pk).update(created_at=now - timedelta(minutes=n))
+    StaffNotice.objects.filter(user=staff, text="Notice 1 <b>").update(read_at=now)
+    StaffNotice.objects.create(practice=practice, user=colleague, work_item=items[0],
+                               kind="escalated", text="Not for staff")
+    foreign = WorkItemFactory(practice=other_practice)
+    StaffNotice.objects.create(practice=other_practice, user=outsider, work_item=foreign,
+                               kind="escalated", text="Other practice")
+
+    for user in (staff, colleague, manager):
+        facts = selectors.page_facts(practice=practice, user=user, notices=True)
+        assert facts.counts == selectors.queue_counts(practice=practice, user=user)
+        assert (facts.version, facts.recent) == selectors.queue_version(practice=practice)
+        assert facts.colleagues == assignee_choices(practice=practice)
+        assert facts.staffed_teams == selectors.staffed_teams(practice=practice)
+        expected = selectors.unread_notices(practice=practice, user=user)
+        assert [(n.id, n.work_item_id, n.text) for n in facts.notices] == \
+            [(n.id, n.work_item_id, n.text) for n in expected]
+    assert [n.text for n in selectors.page_facts(practice=practice, user=staff,
+                                                 notices=True).notices] == \
+        ["Notice 0 <b>", "Notice 2 <b>", "Notice 3 <b>", "Notice 4 <b>", "Notice 5 <b>"]
+    assert selectors.page_facts(practice=practice, user=staff).notices == []
+    # An empty practice: zero counts, no version yet, nobody staffed.
+    empty = selectors.page_facts(practice=other_practice, user=outsider)
+    assert empty.counts == selectors.queue_counts(practice=other_practice, user=outsider)
+    assert empty.colleagues == assignee_choices(practice=other_practice)
+
+
+def test_the_filter_labels_are_the_ones_django_writes(as_user, practice, staff):
+    from dashboard.forms import QueueFilterForm
+
+    text = _queue(as_user(staff), practice).text
+    form = QueueFilterForm({}, practice=practice, colleagues=[])
+    for name in ("team", "owner", "kind", "urgency", "overdue"):
+        assert str(form[name].label_tag()) in text
