@@ -4,7 +4,7 @@ import factory
 import pytest
 from django.utils import timezone
 
-from tests.factories import PatientFactory, WorkItemFactory
+from tests.factories import PatientFactory, WorkItemFactory, staff_user
 from vpm.audit.models import AuditEvent
 from vpm.practices.models import Team
 from vpm.queue.models import Kind, Status, Urgency
@@ -160,7 +160,7 @@ def test_the_list_gives_each_item_exactly_as_the_documented_serializer_does(
     # the schema documents WorkItemOutput, so the two must agree on every kind of item.
     from zoneinfo import ZoneInfo
 
-    from vpm.queue.api import WorkItemOutput, work_item_data
+    from vpm.queue.api import LIST_COLUMNS, ListRow, WorkItemOutput, work_item_data
     from vpm.queue.models import WorkItem
 
     now = timezone.now()
@@ -174,10 +174,15 @@ def test_the_list_gives_each_item_exactly_as_the_documented_serializer_does(
                     waiting_reason="Asked for a photo ID", patient=patient)
     WorkItemFactory(practice=practice, status=Status.DONE, outcome="Called back",
                     closed_at=now, owner=staff)
+    WorkItemFactory(practice=practice, status=Status.CLAIMED, claimed_at=now,
+                    owner=staff_user(practice, name="", email="no.name@example.com"))
     with timezone.override(ZoneInfo(zone)):
         for item in WorkItem.objects.for_practice(practice).with_people():
             assert work_item_data(item) == WorkItemOutput(item).data
             assert list(work_item_data(item)) == list(WorkItemOutput(item).data)
+            # ... and the list's plain rows (values, not instances) give the same.
+            values = WorkItem.objects.filter(pk=item.pk).values_list(*LIST_COLUMNS).get()
+            assert work_item_data(ListRow(values)) == WorkItemOutput(item).data
     listed = api_as(staff).get(url(practice, "work-items/")).json()["results"]
     assert {row["title"] for row in listed} >= {"Plain & open"}
     assert next(r for r in listed if r["patient"])["patient"]["name"] == "Ana <b> O'Neil"

@@ -107,6 +107,44 @@ def work_item_data(item) -> dict:
     }
 
 
+# The list reads its rows as plain values, not model instances: building 50
+# work items with their patients and owners as (deferred) instances took longer
+# than the query. A ListRow has what work_item_data reads, under the same names;
+# a test compares the two paths on every kind of item.
+LIST_COLUMNS = ("id", "kind", "team", "title", "detail", "urgency", "status", "due_at",
+                "is_overdue", "snoozed_until", "waiting_reason", "waiting_since", "outcome",
+                "created_at", "updated_at", "claimed_at", "closed_at", "patient_id", "owner_id",
+                "patient__first_name", "patient__last_name", "owner__name", "owner__email")
+_OWN = LIST_COLUMNS[:19]  # the work item's own columns
+
+
+class _Ref:
+    """A patient (pk, full_name as Patient.full_name) or an owner (pk,
+    display_name as User.display_name)."""
+
+    __slots__ = ("pk", "full_name", "display_name")
+
+    def __init__(self, pk, full_name="", display_name=""):
+        self.pk, self.full_name, self.display_name = pk, full_name, display_name
+
+
+class ListRow:
+    __slots__ = (*_OWN, "patient", "owner")
+
+    def __init__(self, values):
+        for name, value in zip(_OWN, values, strict=False):
+            setattr(self, name, value)
+        first, last, owner_name, owner_email = values[len(_OWN):]
+        self.patient = _Ref(self.patient_id, full_name=f"{first} {last}") \
+            if self.patient_id else None
+        self.owner = _Ref(self.owner_id, display_name=owner_name or owner_email.split("@")[0]) \
+            if self.owner_id else None
+
+    @property
+    def pk(self):
+        return self.id
+
+
 # --- Input ----------------------------------------------------------------
 
 class WorkItemListQuery(QueryInput):
@@ -195,10 +233,11 @@ class WorkItemListView(PracticeAPIView):
 
         Filters combine with AND; an unknown filter name or value is a 400.
         """
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.get_queryset().values_list(*LIST_COLUMNS))
         audit_record(request=self.request, practice=self.practice,
                      action=AuditEvent.Action.VIEW_QUEUE, via="api")
-        return self.get_paginated_response([work_item_data(item) for item in page])
+        return self.get_paginated_response([work_item_data(ListRow(values))
+                                            for values in page])
 
 
 class WorkItemView(PracticeAPIView):
