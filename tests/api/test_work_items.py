@@ -186,3 +186,45 @@ def test_the_list_gives_each_item_exactly_as_the_documented_serializer_does(
     listed = api_as(staff).get(url(practice, "work-items/")).json()["results"]
     assert {row["title"] for row in listed} >= {"Plain & open"}
     assert next(r for r in listed if r["patient"])["patient"]["name"] == "Ana <b> O'Neil"
+
+
+@pytest.mark.parametrize("query", [
+    {}, {"team": "triage"}, {"kind": "portal_message"}, {"urgency": "urgent"},
+    {"owner": "me"}, {"owner": "colleague"}, {"overdue": "true"}, {"overdue": "false"},
+    {"status": "claimed"}, {"status": "done"}, {"status": "open", "team": "triage"},
+    {"page": "2"}, {"team": "records", "owner": "me",
+                                                       "urgency": "routine"}])
+def test_the_lists_sql_equals_the_orm_query(api_as, practice, other_practice, staff, colleague,
+                                            query):
+    """The list reads its rows and count with plain SQL (ListSql); the same page,
+    the same count, as the view's ORM queryset (scoped_queryset) gives."""
+    from vpm.queue.api import WorkItemListView, work_item_data
+    from vpm.queue.models import WorkItem
+
+    now = timezone.now()
+    patient = PatientFactory(practice=practice)
+    for n in range(70):
+        WorkItemFactory(
+            practice=practice, team=(Team.TRIAGE, Team.RECORDS)[n % 2], urgency=n % 3,
+            kind=(Kind.PORTAL_MESSAGE, Kind.CANNOT_CONNECT)[n % 5 % 2],
+            due_at=now + timedelta(hours=n % 17 - 5), is_overdue=n % 7 == 0,
+            status=(Status.OPEN, Status.CLAIMED, Status.DONE, Status.SNOOZED)[n % 4],
+            snoozed_until=_soon(2) if n % 4 == 3 else None,
+            owner=(staff, colleague)[n // 4 % 2] if n % 4 in (1, 2) else None,
+            patient=patient if n % 3 == 0 else None)
+    WorkItemFactory(practice=other_practice)  # never listed
+    params = {k: str(colleague.pk) if v == "colleague" else v for k, v in query.items()}
+    answer = api_as(staff).get(url(practice, "work-items/"), params).json()
+
+    view = WorkItemListView()
+    view.request = type("Request", (), {"query_params": {k: v for k, v in params.items()
+                                                        if k != "page"},
+                                        "user": staff})()
+    view.format_kwarg = None
+    items = view.scoped_queryset(practice)
+    page = int(params.get("page", 1))
+    expected = [work_item_data(item) for item in items[(page - 1) * 50:page * 50]]
+    assert answer["count"] == items.count() == WorkItem.objects.filter(
+        pk__in=items.values("pk")).count()
+    assert answer["results"] == expected
+    assert answer["results"] or page > 1 or "owner" in query and "urgency" in query
