@@ -79,11 +79,14 @@ class WorkItemOutput(serializers.Serializer):
     closed_at = serializers.DateTimeField(allow_null=True)
 
 
-_WHEN = serializers.DateTimeField()  # DRF's own formatting: ISO 8601, "Z" for UTC
-
-
 def _when(value):
-    return None if value is None else _WHEN.to_representation(value)
+    """As DRF's DateTimeField writes it (ISO 8601 in the current time zone, "Z"
+    for UTC), without a field call per value: seven per row. The test comparing
+    work_item_data with WorkItemOutput runs in two time zones."""
+    if value is None:
+        return None
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def work_item_data(item) -> dict:
