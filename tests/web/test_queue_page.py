@@ -132,6 +132,9 @@ def test_bad_filter_values_are_explained_and_never_applied(as_user, practice, st
     assert message in response.text
     assert _titles(response) == ["Still listed"]
     assert "Felix" not in response.text
+    # A screen reader reads the message with the menu: every aria-describedby has its id.
+    for described_by in re.findall(r'aria-describedby="([^"]+)"', response.text):
+        assert f'id="{described_by}"' in response.text
 
 
 def test_unstaffed_team_items_are_flagged_for_managers(as_user, practice, manager, staff):
