@@ -231,6 +231,15 @@ class Message(TenantModel):
     def is_note(self):
         return self.direction == self.Direction.NOTE
 
+    @property
+    def triage_labels(self) -> str:
+        """What triage decided, in the words the rest of the page uses ("Urgent · Refill")."""
+        if not self.triage:
+            return ""
+        urgency = dict(URGENCY_CHOICES).get(self.triage.get("urgency"), self.triage.get("urgency"))
+        topic = dict(TOPIC_CHOICES).get(self.triage.get("topic"), self.triage.get("topic"))
+        return f"{urgency} · {topic}"
+
 
 def attachment_path(instance, filename):
     # The stored name says nothing about the patient or the original file.

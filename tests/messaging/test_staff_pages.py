@@ -95,6 +95,7 @@ def test_thread_page_says_which_words_made_the_model_raise_the_urgency(practice,
     body = as_user(staff).get(thread_url(thread)).content.decode()
 
     assert "urgency by the learned model, on the words" in body and "sleepy" in body
+    assert "Triage: Emergency · Clinical question" in body  # words, not codes
 
 
 def test_opening_an_emergency_marks_my_alert_seen(practice, patient, manager, as_user):
