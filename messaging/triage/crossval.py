@@ -20,6 +20,7 @@ from . import blend, floor
 from .data import available_sources, labelled_rows
 from .default_rules import default_rule_set
 from .engine import _classify, compiled_rule_set, rule_features
+from .evaluation import Report
 from .model import Settings, train
 from .normalise import normalise
 
@@ -65,25 +66,6 @@ def out_of_fold(settings: Settings | None = None, sources=None) -> list[Row]:
     return rows
 
 
-@dataclass
-class Figures:
-    total: int = 0
-    emergencies: int = 0
-    caught: int = 0
-    below_urgent: int = 0
-    non_emergencies: int = 0
-    false_alarms: int = 0
-    urgency_right: int = 0
-    topic_right: int = 0
-
-    def line(self, name: str) -> str:
-        return (f"| {name} | {self.total} | {_pct(self.caught, self.emergencies)} "
-                f"({self.caught}/{self.emergencies}) | {self.below_urgent} | "
-                f"{_pct(self.false_alarms, self.non_emergencies)} "
-                f"({self.false_alarms}/{self.non_emergencies}) | "
-                f"{_pct(self.urgency_right, self.total)} | {_pct(self.topic_right, self.total)} |")
-
-
 def _pct(part, whole) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "-"
 
@@ -98,21 +80,19 @@ def decide(row: Row, thresholds, use_model=True, use_floor=True) -> tuple[str, s
     return urgency, topic
 
 
-def figures(rows, thresholds, **options) -> Figures:
-    result = Figures()
+def figures(rows, thresholds, **options) -> Report:
+    report = Report()
     for row in rows:
-        urgency, topic = decide(row, thresholds, **options)
-        result.total += 1
-        if row.urgency == "emergency":
-            result.emergencies += 1
-            result.caught += urgency == "emergency"
-            result.below_urgent += urgency == "routine"
-        else:
-            result.non_emergencies += 1
-            result.false_alarms += urgency == "emergency"
-        result.urgency_right += urgency == row.urgency
-        result.topic_right += topic == row.topic
-    return result
+        report.count((row.text, row.urgency, row.topic, ""), *decide(row, thresholds, **options))
+    return report
+
+
+def _line(name: str, report: Report) -> str:
+    r = report
+    return (f"| {name} | {r.total} | {_pct(r.emergencies_caught, r.emergencies)} "
+            f"({r.emergencies_caught}/{r.emergencies}) | {r.emergencies_routine} | "
+            f"{_pct(r.false_alarms, r.non_emergencies)} ({r.false_alarms}/{r.non_emergencies}) | "
+            f"{_pct(r.urgency_correct, r.total)} | {_pct(r.topic_correct, r.total)} |")
 
 
 HEADER = ("| fold (left out) | messages | emergency recall | emergencies routine | "
@@ -123,11 +103,11 @@ def table(rows, thresholds, **options) -> str:
     lines = [HEADER]
     sources = list(dict.fromkeys(row.source for row in rows))
     for source in sources:
-        lines.append(figures([r for r in rows if r.source == source], thresholds,
-                             **options).line(source))
+        lines.append(_line(source, figures([r for r in rows if r.source == source],
+                                           thresholds, **options)))
     blind = [r for r in rows if r.source in BLIND_SOURCES]
     if blind:
-        lines.append(figures(blind, thresholds, **options).line("**blind sets pooled**"))
+        lines.append(_line("**blind sets pooled**", figures(blind, thresholds, **options)))
     return "\n".join(lines)
 
 
@@ -141,15 +121,15 @@ def search(rows) -> str:
             f = figures(blind, thresholds)
             lines.append(f"{emergency:4} {urgent:4} {thresholds.topic:4} "
                          f"{thresholds.weak_topic_priority:3} | "
-                         f"{_pct(f.caught, f.emergencies)} {f.below_urgent} "
+                         f"{_pct(f.emergencies_caught, f.emergencies)} {f.emergencies_routine} "
                          f"{_pct(f.false_alarms, f.non_emergencies)} "
-                         f"{_pct(f.urgency_right, f.total)} {_pct(f.topic_right, f.total)}")
+                         f"{_pct(f.urgency_correct, f.total)} {_pct(f.topic_correct, f.total)}")
     for topic in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         for weak in (-1, 8, 15, 20, 25, 30):
             thresholds = replace(blend.SHIPPED, topic=topic, weak_topic_priority=weak)
             f = figures(blind, thresholds)
             lines.append(f"topic {topic:4} weak {weak:3} | topic "
-                         f"{_pct(f.topic_right, f.total)}")
+                         f"{_pct(f.topic_correct, f.total)}")
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .defaults import TOPICS, URGENCIES
-from .engine import Triage, classify
+from .engine import classify
 from .rules import RuleSet
 
 Case = tuple[str, str, str, str]
@@ -35,6 +35,7 @@ class Report:
     total: int = 0
     emergencies: int = 0
     emergencies_caught: int = 0
+    emergencies_routine: int = 0  # the goal: never; an emergency is at least urgent
     non_emergencies: int = 0
     false_alarms: int = 0
     urgency_correct: int = 0
@@ -68,6 +69,7 @@ class Report:
             + ", ".join(f"{lang}={n}" for lang, n in sorted(self.cases_by_language.items())),
             f"  emergency recall       {self.emergency_recall:7.1%}  "
             f"({self.emergencies_caught}/{self.emergencies})",
+            f"  emergencies left routine {self.emergencies_routine:5d}",
             f"  emergency false alarms {self.false_alarm_rate:7.1%}  "
             f"({self.false_alarms}/{self.non_emergencies} non-emergencies)",
             f"  urgency accuracy       {self.urgency_accuracy:7.1%}  "
@@ -91,36 +93,37 @@ class Report:
         return "\n".join(lines)
 
 
+    def count(self, case: Case, urgency: str, topic: str, matched: tuple[str, ...] = ()) -> None:
+        """Add one labelled case and the urgency and topic it was given."""
+        text, expected_urgency, expected_topic, language = case
+        self.total += 1
+        self.cases_by_language[language] += 1
+        self.urgency_confusion[(expected_urgency, urgency)] += 1
+        self.topic_confusion[(expected_topic, topic)] += 1
+        if expected_urgency == "emergency":
+            self.emergencies += 1
+            self.emergencies_caught += urgency == "emergency"
+            self.emergencies_routine += urgency == "routine"
+        else:
+            self.non_emergencies += 1
+            self.false_alarms += urgency == "emergency"
+        urgency_ok = urgency == expected_urgency
+        topic_ok = topic == expected_topic
+        self.urgency_correct += urgency_ok
+        self.topic_correct += topic_ok
+        self.correct_by_language[language] += urgency_ok and topic_ok
+        if not (urgency_ok and topic_ok):
+            self.misclassified.append(Miss(text, language, expected_urgency, urgency,
+                                           expected_topic, topic, matched))
+
+
 def evaluate(cases: Iterable[Case], rules: RuleSet) -> Report:
     report = Report()
-    for text, expected_urgency, expected_topic, language in cases:
-        result = classify(text, rules)
-        _count(report, text, expected_urgency, expected_topic, language, result)
+    for case in cases:
+        result = classify(case[0], rules)
+        report.count(case, result.urgency, result.topic,
+                     tuple(match.rule_id for match in result.matched if not match.negated))
     return report
-
-
-def _count(report: Report, text: str, expected_urgency: str, expected_topic: str,
-           language: str, result: Triage) -> None:
-    report.total += 1
-    report.cases_by_language[language] += 1
-    report.urgency_confusion[(expected_urgency, result.urgency)] += 1
-    report.topic_confusion[(expected_topic, result.topic)] += 1
-    if expected_urgency == "emergency":
-        report.emergencies += 1
-        report.emergencies_caught += result.urgency == "emergency"
-    else:
-        report.non_emergencies += 1
-        report.false_alarms += result.urgency == "emergency"
-    urgency_ok = result.urgency == expected_urgency
-    topic_ok = result.topic == expected_topic
-    report.urgency_correct += urgency_ok
-    report.topic_correct += topic_ok
-    report.correct_by_language[language] += urgency_ok and topic_ok
-    if not (urgency_ok and topic_ok):
-        report.misclassified.append(Miss(
-            text, language, expected_urgency, result.urgency, expected_topic, result.topic,
-            tuple(match.rule_id for match in result.matched if not match.negated),
-        ))
 
 
 def _ratio(part: int, whole: int) -> float:
