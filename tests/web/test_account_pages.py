@@ -79,7 +79,7 @@ def test_a_wrong_current_password_is_said_by_its_field_and_changes_nothing(staff
         "password2": "a new long passphrase 7"})
     assert response.status_code == 200
     field = response.text.split('for="id_oldpassword"')[1].split('id="id_oldpassword"')[0]
-    assert "Please type your current password." in field
+    assert "That is not your current password. Nothing was changed." in field
     staff.refresh_from_db()
     assert staff.check_password(TEST_PASSWORD)
 

@@ -104,6 +104,14 @@ class ChangePasswordForm(AllauthChangePasswordForm):
         _plain_labels(self, {"oldpassword": "Current password", "password1": "New password",
                              "password2": "New password again"})
 
+    def clean_oldpassword(self):
+        # allauth says "Please type your current password." to someone who just did.
+        try:
+            return super().clean_oldpassword()
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("That is not your current password. Nothing was changed.")) from None
+
 
 class SetPasswordForm(AllauthSetPasswordForm):
     def __init__(self, *args, **kwargs):
