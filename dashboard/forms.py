@@ -37,6 +37,20 @@ class QuickSelect(forms.Select):
                          f'{"".join(options)}</select>')
 
 
+class MenuField(forms.ChoiceField):
+    """A ChoiceField whose copy in each form shares its list of choices.
+
+    Every form deep-copies its fields; for the queue's five menus, copying
+    their lazily translated labels was most of the form's cost on every page
+    and poll. The list is only ever replaced (the owner menu's, per form),
+    never changed in place, so sharing it is safe."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)  # the widget, messages, validators
+        result._choices = self._choices
+        return result
+
+
 class QueueFilterForm(forms.Form):
     """The queue's filters, read from the URL (so a view can be bookmarked and shared).
 
@@ -45,17 +59,17 @@ class QueueFilterForm(forms.Form):
     field and that filter is not applied.
     """
 
-    team = forms.ChoiceField(choices=[("", "Every team"), *Team.choices], required=False,
+    team = MenuField(choices=[("", "Every team"), *Team.choices], required=False,
                              widget=QuickSelect)
-    owner = forms.ChoiceField(choices=OWNER_CHOICES, required=False, label="Owner",
+    owner = MenuField(choices=OWNER_CHOICES, required=False, label="Owner",
                               widget=QuickSelect)
-    kind = forms.ChoiceField(choices=[("", "Every kind"), *Kind.choices], required=False,
+    kind = MenuField(choices=[("", "Every kind"), *Kind.choices], required=False,
                              widget=QuickSelect)
-    urgency = forms.ChoiceField(choices=[("", "Any urgency"),
+    urgency = MenuField(choices=[("", "Any urgency"),
                                          *((name, Urgency(value).label)
                                            for name, value in URGENCY_BY_NAME.items())],
                                 required=False, widget=QuickSelect)
-    overdue = forms.ChoiceField(choices=OVERDUE_CHOICES, required=False, label="Due",
+    overdue = MenuField(choices=OVERDUE_CHOICES, required=False, label="Due",
                                 widget=QuickSelect)
     patient = forms.UUIDField(required=False, widget=forms.HiddenInput,
                               error_messages={"invalid": "That patient link is not valid."})

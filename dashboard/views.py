@@ -22,7 +22,7 @@ from vpm.queue.rules import allowed_actions
 
 from . import selectors
 from .forms import QueueFilterForm
-from .rows import RowRenderer
+from .rows import RowRenderer, count_links
 
 CLOSED_VIEW = "closed"
 
@@ -64,9 +64,9 @@ def queue_context(request, *, query=None, oob=False, notices=False):
     else:
         items, total = selectors.queue_page(practice=practice, user=user, filters=filters,
                                             counts=counts)
-    is_manager = access.is_manager
+    is_manager, user_id = access.is_manager, user.pk  # user is lazy: read its pk once
     for item in items:
-        item.allowed = allowed_actions(item, user_id=user.pk, is_manager=is_manager)
+        item.allowed = allowed_actions(item, user_id=user_id, is_manager=is_manager)
     urls = _page_urls(practice)
     staffed = facts.staffed_teams if is_manager else None
     version = facts.version
@@ -77,9 +77,12 @@ def queue_context(request, *, query=None, oob=False, notices=False):
         "form": form, "filters": filters, "view": view, "items": items, "total": total,
         "page_number": page, "has_next": page * selectors.PAGE_SIZE < total,
         "counts": counts, "page_query": page_query + "&" if page_query else "",
-        "team_counts": [(choice, counts.by_team[choice[0]]) for choice in Team.choices],
+        "urgency_links": count_links("urgency", ((name, name[:1].upper() + name[1:], n)
+                                                  for name, n in counts.by_urgency.items())),
+        "team_links": count_links("team", ((team, label, counts.by_team[team])
+                                            for team, label in Team.choices)),
         "staffed_teams": staffed,
-        "rows": RowRenderer(user_id=user.pk, item_base=urls["item_base"],
+        "rows": RowRenderer(user_id=user_id, item_base=urls["item_base"],
                             patient_base=urls["patient_base"], closed_view=view == CLOSED_VIEW,
                             staffed_teams=staffed).render(items),
         "colleagues": colleagues, "version": version, "oob": oob, "notices": facts.notices,

@@ -25,11 +25,14 @@ def fresh_cache_and_fast_hashing(settings):
     The cache is an in-process one so that clearing it never flushes the
     Redis database the broker tests use.
     """
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+                       "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                     "LOCATION": "test-fragments"}}
     cache.clear()
+    caches["fragments"].clear()
 
 
 @pytest.fixture

@@ -123,12 +123,20 @@ if REDIS_URL:
                           "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Template fragments that depend only on what their {% cache %} key names (the
+# staff navigation: the practice and the viewer's role), kept in each process's
+# memory: a Redis round trip would cost more than rendering them.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                       "LOCATION": "vpm-fragments", "TIMEOUT": 3600}
 
 # --- Accounts and sign-in -------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, loading the signed-in user by hand on each
+# request (vpm/accounts/backends.py). Migration 0006 moved sessions signed in
+# under the old paths.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "vpm.accounts.backends.ModelBackend",
+    "vpm.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
@@ -186,6 +194,8 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 SESSION_COOKIE_AGE = int(timedelta(hours=10).total_seconds())
+# Django's database sessions, loaded with one hand-written statement (vpm/accounts/sessions.py).
+SESSION_ENGINE = "vpm.accounts.sessions"
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -224,8 +234,9 @@ REST_FRAMEWORK = {
     # Oversized bodies and too many fields answer JSON too (vpm.api).
     "EXCEPTION_HANDLER": "vpm.api.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's rates, counted in one Redis round trip (vpm/throttles.py).
+        "vpm.throttles.AnonRateThrottle",
+        "vpm.throttles.UserRateThrottle",
     ],
 }
 SPECTACULAR_SETTINGS = {

@@ -546,3 +546,41 @@ def test_the_pages_sql_rows_equal_the_orm_query(practice, other_practice, staff,
                                [(page - 1) * 50:page * 50])
     assert [_row_tuple(r) for r in rows] == [_row_tuple(r) for r in expected]
     assert rows or page > 1  # the first pages compare something
+
+
+def test_the_count_links_are_the_ones_the_template_loop_wrote(as_user, practice, staff):
+    """The "By urgency" and "By team" links are written in Python (dashboard/rows.py,
+    count_links); the markup is the one the template loop gave."""
+    from django.template import Context, Template
+
+    from dashboard.selectors import queue_counts
+
+    WorkItemFactory(practice=practice, team=Team.TRIAGE, urgency=Urgency.URGENT)
+    WorkItemFactory(practice=practice, team=Team.RECORDS, urgency=Urgency.ROUTINE)
+    text = _queue(as_user(staff), practice).text
+    counts = queue_counts(practice=practice, user=staff)
+    loops = Template(
+        '{% for name, n in counts.by_urgency.items %}<a href="?urgency={{ name }}">'
+        '{{ name|capfirst }} <span class="count">{{ n }}</span></a> {% endfor %}|'
+        '{% for team, n in team_counts %}<a href="?team={{ team.0 }}">{{ team.1 }} '
+        '<span class="count">{{ n }}</span></a> {% endfor %}').render(Context({
+            "counts": counts,
+            "team_counts": [(choice, counts.by_team[choice[0]]) for choice in Team.choices]}))
+    by_urgency, by_team = loops.split("|")
+    assert f"By urgency: {by_urgency}</p>" in text
+    assert f"By team: {by_team}</p>" in text
+    assert '?team=triage">Message triage <span class="count">1</span>' in text
+
+
+def test_each_filter_form_has_its_own_owner_menu(practice, staff, colleague):
+    """The menus share their fixed choices between forms (MenuField); the owner
+    menu, filled per form with that practice's staff, must not leak between them."""
+    from dashboard.forms import OWNER_CHOICES, QueueFilterForm
+
+    first = QueueFilterForm({}, practice=practice, colleagues=[(staff.pk, "Sam")])
+    second = QueueFilterForm({}, practice=practice, colleagues=[(colleague.pk, "Kim")])
+    assert (str(staff.pk), "Sam") in first.fields["owner"].choices
+    assert (str(staff.pk), "Sam") not in second.fields["owner"].choices
+    assert list(QueueFilterForm.base_fields["owner"].choices) == OWNER_CHOICES
+    assert QueueFilterForm({"owner": str(colleague.pk)}, practice=practice,
+                           colleagues=[(staff.pk, "Sam")]).valid_filters() == {}

@@ -17,39 +17,20 @@ from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.db import connection
 from django.db.models import F
 
+from vpm.sql import model_loader
+
 
 def needs_second_factor(user) -> bool:
     """Staff of any practice and platform operators; patients sign in with a password."""
     return user.is_superuser or user.memberships.filter(is_active=True).exists()
 
 
-def _model_loader(model, alias):
-    """Columns to select for `model` as `alias`, and a function making an
-    instance from their values with the same conversions the ORM applies."""
-    fields = model._meta.concrete_fields
-    converters = [
-        [*connection.ops.get_db_converters(field.get_col(alias)),
-         *field.get_db_converters(connection)] for field in fields]
-    names = [field.attname for field in fields]
-    columns = ", ".join(f'{alias}."{field.column}"' for field in fields)
-
-    def load(values):
-        converted = []
-        for value, field, field_converters in zip(values, fields, converters, strict=True):
-            for convert in field_converters:
-                value = convert(value, field.get_col(alias), connection)
-            converted.append(value)
-        return model.from_db(connection.alias, names, converted)
-
-    return columns, len(fields), load
-
-
 @functools.cache
 def _facts_statement():
     from vpm.practices.models import Membership, Practice
 
-    m_columns, m_count, load_membership = _model_loader(Membership, "m")
-    p_columns, _, load_practice = _model_loader(Practice, "p")
+    m_columns, m_count, load_membership = model_loader(Membership, "m")
+    p_columns, _, load_practice = model_loader(Practice, "p")
     mfa = Authenticator._meta.db_table
     # Identifiers come from the models' _meta; the values are parameters.
     sql = (f"SELECT ARRAY(SELECT a.id FROM {mfa} a WHERE a.user_id = %s ORDER BY a.id), "  # noqa: S608

@@ -18,7 +18,7 @@ from .accounts import (
 from .forms import ChangePasswordForm, NewPasswordForm, ResetRequestForm, SignInForm
 from .models import PortalAccount, PortalState
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "vpm.accounts.backends.ModelBackend"
 
 
 def _base_url(request):

@@ -169,7 +169,7 @@ def invitation_accept(request, token):
         except InvitationError as error:  # used or taken a moment ago, in another tab
             form.add_error(None, str(error))
         else:
-            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, membership.user, backend="vpm.accounts.backends.ModelBackend")
             # Choosing the password a moment ago is as fresh as re-typing it:
             # enrolment (which allauth guards with a re-authentication) follows at once.
             record_authentication(request, membership.user, "password", reauthenticated=True)
