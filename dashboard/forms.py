@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
@@ -21,6 +23,14 @@ class QuickSelect(forms.Select):
     30) went through some 40 template renders per page, more than half of the
     page's remaining template time (profile in docs/operations.md).
     """
+
+    def __deepcopy__(self, memo):
+        # Django's copy normalises the choices again (for every menu of every
+        # form); these are normalised already and only ever replaced, not changed.
+        copied = copy.copy(self)
+        copied.attrs = self.attrs.copy()
+        memo[id(self)] = copied
+        return copied
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
@@ -80,8 +90,11 @@ class QueueFilterForm(forms.Form):
     def __init__(self, data, *, practice, colleagues):
         super().__init__(data)
         self.practice = practice
-        self.fields["owner"].choices = OWNER_CHOICES + [(str(pk), name)
-                                                        for pk, name in colleagues]
+        # Already in the normalised form Django's choices setter would make:
+        # set directly, the setter's normalising cost more than the whole menu.
+        owner = self.fields["owner"]
+        owner._choices = owner.widget.choices = OWNER_CHOICES + [
+            (str(pk), name) for pk, name in colleagues]
         self.patient = None
 
     def clean_patient(self):

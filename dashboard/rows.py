@@ -8,7 +8,9 @@ once per page. What a row shows and offers is the same as before: the actions
 come from `vpm.queue.rules.allowed_actions`, as the server enforces them.
 """
 
+import functools
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from html import escape as _escape
 
@@ -16,7 +18,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
 from django.utils.timesince import TIME_STRINGS, timesince
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from vpm.practices.models import Team
 from vpm.queue.models import Kind, Status, Urgency
@@ -61,6 +63,32 @@ class _Remembered:
         return self.done[num]
 
 
+@dataclass(frozen=True)
+class _Words:
+    months: dict
+    time_strings: dict
+    comma: str
+    kinds: dict
+    teams: dict
+    urgencies: dict
+
+
+@functools.lru_cache(maxsize=16)
+def _words(language) -> _Words:
+    """What rows say in one language, translated and escaped once per process
+    (the active language is `language`: it is the cache key)."""
+    return _Words(
+        # As the `date:"M"` filter: the language's short month names.
+        months={n: str(name).title() for n, name in MONTHS_3.items()},
+        # Django's own timesince unit strings, each plural translated once per number.
+        time_strings={unit: _Remembered(text) for unit, text in TIME_STRINGS.items()},
+        comma=gettext(", "),
+        kinds={kind: escape(label) for kind, label in KIND_LABELS.items()},
+        teams={team: escape(label) for team, label in TEAM_LABELS.items()},
+        urgencies={value: f'<span class="urgency-{value}">{escape(label)}</span>'
+                   for value, label in URGENCY_LABELS.items()})
+
+
 class RowRenderer:
     """Renders rows for one page: the viewer, the view and the prefixes are fixed."""
 
@@ -72,16 +100,9 @@ class RowRenderer:
         self.staffed_teams = staffed_teams
         self.now = timezone.now()
         self.zone = timezone.get_current_timezone()
-        # As the `date:"M"` filter: the active language's short month names.
-        self.months = {n: str(name).title() for n, name in MONTHS_3.items()}
-        # Django's own timesince, its unit strings translated once per page, not per row.
-        self.time_strings = {unit: _Remembered(text) for unit, text in TIME_STRINGS.items()}
-        self.comma = gettext(", ")
-        # The labels, escaped once per page rather than once per row.
-        self.kind_html = {kind: escape(label) for kind, label in KIND_LABELS.items()}
-        self.team_html = {team: escape(label) for team, label in TEAM_LABELS.items()}
-        self.urgency_html = {value: (f'<span class="urgency-{value}">{escape(label)}</span>')
-                             for value, label in URGENCY_LABELS.items()}
+        words = _words(get_language())
+        self.months, self.time_strings, self.comma = words.months, words.time_strings, words.comma
+        self.kind_html, self.team_html, self.urgency_html = words.kinds, words.teams, words.urgencies
 
     def since(self, moment, *, until=False) -> str:
         """The `timesince` (or with `until`, `timeuntil`) filter's text.

@@ -7,11 +7,12 @@ it out-of-band together with the side panel and a screen-reader
 announcement, so after any action every part of the page is right.
 """
 
+import functools
 from urllib.parse import urlencode, urlsplit
 
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.cache import never_cache
 
 from vpm.audit.models import AuditEvent
@@ -29,7 +30,12 @@ CLOSED_VIEW = "closed"
 
 def _page_urls(practice):
     """URL prefixes the rows need, resolved once per page rather than per row."""
-    slug = practice.slug
+    return _urls_for(practice.slug, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=4096)
+def _urls_for(slug, script_prefix):
+    """(The URL patterns never change in a running process: kept per practice.)"""
     item_base = reverse("work_item_panel", args=[slug, 0]).removesuffix("0/")
     patient_base = reverse("patient_list", args=[slug])
     return {"item_base": item_base, "patient_base": patient_base,

@@ -15,6 +15,7 @@ refused until it slows down. The rates are `DEFAULT_THROTTLE_RATES`, read
 when a request is checked (so tests and the benchmark can change them).
 """
 
+from django.core.cache import caches
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
@@ -22,6 +23,12 @@ from vpm.cache import count_hit
 
 
 class WindowedRateThrottle(throttling.SimpleRateThrottle):
+    @property
+    def cache(self):
+        # The cache itself, not django.core.cache.cache (a proxy), so that
+        # count_hit sees the Redis cache and sends its one pipeline.
+        return caches["default"]
+
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 

@@ -89,15 +89,14 @@ def test_anonymous_calls_are_counted_per_address():
 @pytest.mark.skipif(not __import__("os").environ.get("REDIS_URL"),
                     reason="needs Redis (REDIS_URL): make test starts one where it can")
 def test_on_redis_a_hit_is_one_round_trip_and_counts_are_shared(settings):
-    from django.core.cache import caches
-
-    from vpm.cache import count_hit
+    from vpm.cache import FallbackRedisCache
 
     settings.CACHES = {"default": {"BACKEND": "vpm.cache.FallbackRedisCache",
                                    "LOCATION": __import__("os").environ["REDIS_URL"]}}
-    redis_cache = caches["default"]
-    redis_cache.delete_many(["throttle-test:2", "throttle-test:1"])
-    redis_cache.set("throttle-test:1", 4, 60)
+    redis_cache = throttles.UserRateThrottle().cache
+    assert isinstance(redis_cache, FallbackRedisCache)
+    redis_cache.delete_many(["throttle_user_9:2", "throttle_user_9:1"])
+    redis_cache.set("throttle_user_9:1", 4, 60)
     client = redis_cache._cache.get_client(write=True)
     sent = []
     original = client.connection_pool.get_connection
@@ -107,10 +106,12 @@ def test_on_redis_a_hit_is_one_round_trip_and_counts_are_shared(settings):
         return original(*args, **kwargs)
 
     client.connection_pool.get_connection = counting
+    clock = _Clock(2 * 60 + 30.0)  # half-way through window 2; window 1 had 4 calls
     try:
-        assert count_hit(redis_cache, "throttle-test:2", "throttle-test:1", timeout=120) == (1, 4)
-        assert count_hit(redis_cache, "throttle-test:2", "throttle-test:1", timeout=120) == (2, 4)
+        assert all(_throttle(clock, "6/min").allow_request(_Request(9), None) for _ in range(4))
+        assert not _throttle(clock, "6/min").allow_request(_Request(9), None)  # 4 × ½ + 5 > 6
     finally:
         client.connection_pool.get_connection = original
-    assert len(sent) == 2  # one connection checkout (one pipeline) per hit
-    assert 60 < client.ttl(redis_cache.make_and_validate_key("throttle-test:2")) <= 120
+    assert len(sent) == 5  # one connection checkout (one pipeline) per request
+    key = redis_cache.make_and_validate_key("throttle_user_9:2")
+    assert int(client.get(key)) == 5 and 60 < client.ttl(key) <= 120

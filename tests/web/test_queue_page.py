@@ -581,6 +581,8 @@ def test_each_filter_form_has_its_own_owner_menu(practice, staff, colleague):
     second = QueueFilterForm({}, practice=practice, colleagues=[(colleague.pk, "Kim")])
     assert (str(staff.pk), "Sam") in first.fields["owner"].choices
     assert (str(staff.pk), "Sam") not in second.fields["owner"].choices
+    assert ">Sam</option>" in str(first["owner"]) and ">Sam</option>" not in str(second["owner"])
+    assert ">Kim</option>" in str(second["owner"])
     assert list(QueueFilterForm.base_fields["owner"].choices) == OWNER_CHOICES
     assert QueueFilterForm({"owner": str(colleague.pk)}, practice=practice,
                            colleagues=[(staff.pk, "Sam")]).valid_filters() == {}

@@ -79,23 +79,24 @@ class WorkItemOutput(serializers.Serializer):
     closed_at = serializers.DateTimeField(allow_null=True)
 
 
-def _when(value):
+def _when(value, zone):
     """As DRF's DateTimeField writes it (ISO 8601 in the current time zone, "Z"
     for UTC), without a field call per value: seven per row. The test comparing
     work_item_data with WorkItemOutput runs in two time zones."""
     if value is None:
         return None
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def work_item_data(item) -> dict:
+def work_item_data(item, zone=None) -> dict:
     """`WorkItemOutput(item).data`, built directly: the same keys, order and
     values (a test compares the two on every kind of item) at a fraction of
     the cost of 19 serializer fields and two nested serializers per row. The
     schema is still WorkItemOutput's."""
     patient, owner = item.patient if item.patient_id else None, \
         item.owner if item.owner_id else None
+    zone = zone or timezone.get_current_timezone()  # the list passes it: once per page
     return {
         "id": item.pk, "kind": item.kind, "team": item.team, "title": item.title,
         "detail": item.detail, "urgency": NAME_BY_URGENCY[item.urgency],
@@ -103,11 +104,11 @@ def work_item_data(item) -> dict:
         "patient": None if patient is None else {"id": str(patient.pk),
                                                  "name": patient.full_name},
         "owner": None if owner is None else {"id": owner.pk, "name": owner.display_name},
-        "due_at": _when(item.due_at), "is_overdue": item.is_overdue,
-        "snoozed_until": _when(item.snoozed_until), "waiting_reason": item.waiting_reason,
-        "waiting_since": _when(item.waiting_since), "outcome": item.outcome,
-        "created_at": _when(item.created_at), "updated_at": _when(item.updated_at),
-        "claimed_at": _when(item.claimed_at), "closed_at": _when(item.closed_at),
+        "due_at": _when(item.due_at, zone), "is_overdue": item.is_overdue,
+        "snoozed_until": _when(item.snoozed_until, zone), "waiting_reason": item.waiting_reason,
+        "waiting_since": _when(item.waiting_since, zone), "outcome": item.outcome,
+        "created_at": _when(item.created_at, zone), "updated_at": _when(item.updated_at, zone),
+        "claimed_at": _when(item.claimed_at, zone), "closed_at": _when(item.closed_at, zone),
     }
 
 
@@ -291,7 +292,8 @@ class WorkItemListView(PracticeAPIView):
         page = self.paginate_queryset(ListSql(practice=self.practice, filters=filters))
         audit_record(request=self.request, practice=self.practice,
                      action=AuditEvent.Action.VIEW_QUEUE, via="api")
-        return self.get_paginated_response([work_item_data(row) for row in page])
+        zone = timezone.get_current_timezone()
+        return self.get_paginated_response([work_item_data(row, zone) for row in page])
 
 
 class WorkItemView(PracticeAPIView):
