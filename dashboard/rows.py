@@ -49,6 +49,15 @@ def count_links(parameter, counted) -> str:
         f'<span class="count">{int(count)}</span></a> ' for value, label, count in counted))
 
 
+def notice_links(notices, item_base) -> str:
+    """The "For you" list: each notice links to its item (opened in the side panel)."""
+    base = escape(item_base)
+    # Safe: the prefix and text are escaped, the item ids are ints.
+    return mark_safe("".join(  # noqa: S308
+        f'<li><a href="{base}{int(n.work_item_id)}/" hx-get="{base}{int(n.work_item_id)}/" '
+        f'hx-target="#side-panel" data-panel-link>{escape(n.text)}</a></li>' for n in notices))
+
+
 class _Remembered:
     """A unit of `timesince` ("%(num)d hour"): its lazy plural, translated once per number."""
 

@@ -23,7 +23,7 @@ from vpm.queue.rules import allowed_actions
 
 from . import selectors
 from .forms import QueueFilterForm
-from .rows import RowRenderer, count_links
+from .rows import RowRenderer, count_links, notice_links
 
 CLOSED_VIEW = "closed"
 
@@ -40,7 +40,12 @@ def _urls_for(slug, script_prefix):
     patient_base = reverse("patient_list", args=[slug])
     return {"item_base": item_base, "patient_base": patient_base,
             "poll_url": reverse("queue_poll", args=[slug]),
-            "queue_url": reverse("staff_home", args=[slug])}
+            "queue_url": reverse("staff_home", args=[slug]),
+            "teams_url": reverse("queue_teams", args=[slug]),
+            "settings_url": reverse("queue_settings", args=[slug]),
+            "closed_days_url": reverse("queue_closed_days", args=[slug]),
+            "availability_url": reverse("queue_my_availability", args=[slug]),
+            "notices_read_url": reverse("queue_notices_read", args=[slug])}
 
 
 def _filters_from(request, query, colleagues):
@@ -80,7 +85,9 @@ def queue_context(request, *, query=None, oob=False, notices=False):
     page_query = urlencode({**{k: v for k, v in filters.items() if k != "page"},
                             **({"view": view} if view else {})})
     return {
-        "form": form, "filters": filters, "view": view, "items": items, "total": total,
+        "form": form, "filter_menus":  # written only by the page, not the poll's fragment
+            functools.partial(form.menus_html, with_due=view != CLOSED_VIEW),
+        "filters": filters, "view": view, "items": items, "total": total,
         "page_number": page, "has_next": page * selectors.PAGE_SIZE < total,
         "counts": counts, "page_query": page_query + "&" if page_query else "",
         "urgency_links": count_links("urgency", ((name, name[:1].upper() + name[1:], n)
@@ -92,6 +99,7 @@ def queue_context(request, *, query=None, oob=False, notices=False):
                             patient_base=urls["patient_base"], closed_view=view == CLOSED_VIEW,
                             staffed_teams=staffed).render(items),
         "colleagues": colleagues, "version": version, "oob": oob, "notices": facts.notices,
+        "notice_links": notice_links(facts.notices, urls["item_base"]),
         "filter_patient": form.patient, "is_manager": is_manager,
         **urls,
     }

@@ -10,6 +10,7 @@ forget the practice filter, and an id of another practice is a 404 exactly
 like a missing one.
 """
 
+import copy
 import json
 from contextlib import contextmanager
 
@@ -168,6 +169,13 @@ class QueryInput(StrictInput):
     """Query parameters of a list: its filters, plus paging and format."""
 
     tolerated_names = frozenset({"page", "format"})
+
+    def get_fields(self):
+        # DRF deep-copies every declared field for every serializer, rebuilding each
+        # choice field's lookup tables: for a list's six filters that cost more than
+        # either of the list's queries. A shallow copy is enough: binding (name,
+        # parent) writes to the copy, and nothing changes a field's choices or messages.
+        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
 
 class StrictCharField(serializers.CharField):

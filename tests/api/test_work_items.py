@@ -228,3 +228,22 @@ def test_the_lists_sql_equals_the_orm_query(api_as, practice, other_practice, st
         pk__in=items.values("pk")).count()
     assert answer["results"] == expected
     assert answer["results"] or page > 1 or "owner" in query and "urgency" in query
+
+
+def test_each_query_check_has_its_own_fields(rf, staff):
+    """QueryInput copies its declared fields shallowly (vpm/api.py): binding one
+    check's fields must not touch another's or the declared ones."""
+    from rest_framework.request import Request
+
+    from vpm.queue.api import WorkItemListQuery
+
+    request = Request(rf.get("/"))
+    request.user = staff
+    good = WorkItemListQuery(data={"team": "triage"}, context={"request": request})
+    bad = WorkItemListQuery(data={"team": "nope", "owner": "me"}, context={"request": request})
+    assert good.is_valid() and good.validated_data == {"team": "triage"}
+    assert not bad.is_valid() and set(bad.errors) == {"team"}
+    assert good.fields["team"] is not bad.fields["team"]
+    assert good.fields["team"].parent is good and bad.fields["team"].parent is bad
+    declared = WorkItemListQuery._declared_fields["team"]
+    assert getattr(declared, "parent", None) is None and declared.field_name is None

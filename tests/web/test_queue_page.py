@@ -586,3 +586,45 @@ def test_each_filter_form_has_its_own_owner_menu(practice, staff, colleague):
     assert list(QueueFilterForm.base_fields["owner"].choices) == OWNER_CHOICES
     assert QueueFilterForm({"owner": str(colleague.pk)}, practice=practice,
                            colleagues=[(staff.pk, "Sam")]).valid_filters() == {}
+
+
+def test_the_notice_links_are_the_ones_the_template_loop_wrote(as_user, practice, staff):
+    from django.template import Context, Template
+
+    from dashboard.selectors import unread_notices
+    from vpm.queue.models import StaffNotice
+
+    item = WorkItemFactory(practice=practice)
+    StaffNotice.objects.create(practice=practice, user=staff, work_item=item,
+                               text='Kim took over "Call <Ana> & Bo"')
+    text = _queue(as_user(staff), practice).text
+    item_base = reverse("work_item_panel", args=[practice.slug, 0]).removesuffix("0/")
+    loop = Template(
+        '<ul>{% for notice in notices %}<li><a href="{{ item_base }}{{ notice.work_item_id }}/" '
+        'hx-get="{{ item_base }}{{ notice.work_item_id }}/" hx-target="#side-panel" '
+        'data-panel-link>{{ notice.text }}</a></li>{% endfor %}</ul>').render(Context({
+            "notices": unread_notices(practice=practice, user=staff), "item_base": item_base}))
+    assert loop in text and "Call &lt;Ana&gt; &amp; Bo" in loop
+
+
+@pytest.mark.parametrize("query", [{}, {"team": "nope", "owner": "12345", "urgency": "high",
+                                        "kind": "<b>", "overdue": "maybe"},
+                                   {"team": "triage", "overdue": "yes"}])
+@pytest.mark.parametrize("with_due", [True, False])
+def test_the_filter_menus_are_the_ones_the_template_wrote(practice, staff, query, with_due):
+    """QueueFilterForm.menus_html writes the menus, labels and errors the template did."""
+    from django.template import Context, Template
+
+    from dashboard.forms import QueueFilterForm
+
+    form = QueueFilterForm(query, practice=practice, colleagues=[(staff.pk, "Sam <S>")])
+    form.valid_filters()
+    menu = ('<div class="filter"><label for="id_{0}">{1}:</label>{{{{ f.{0} }}}}'
+            '{{% if f.{0}.errors %}}<p class="error" id="id_{0}_error">{{{{ f.{0}.errors.0 }}}}'
+            '</p>{{% endif %}}</div>')
+    names = [("team", "Team"), ("owner", "Owner"), ("kind", "Kind"), ("urgency", "Urgency"),
+             *([("overdue", "Due")] if with_due else [])]
+    template = Template("\n  ".join(menu.format(*pair) for pair in names))
+    assert form.menus_html(with_due=with_due) == template.render(Context({"f": form}))
+    if query.get("team") == "nope":
+        assert 'aria-describedby="id_team_error"' in form.menus_html()
