@@ -3,7 +3,7 @@
     .venv/bin/python manage.py benchmark [--practices 300 --patients 1000 --work-items 5000]
 
 Seeds bench practices once (set-based SQL, then VACUUM ANALYZE), then for each
-page reports the number of queries, the median and 95th percentile of the
+page (after three warm-up requests) reports the number of queries, the median and 95th percentile of the
 whole request's server time (in-process, through every middleware), the
 median of the summed SQL time of its own queries (timed one by one with
 perf_counter around the driver call, not Django's rounded milliseconds), their
@@ -40,6 +40,9 @@ from vpm.patients.models import Patient
 from vpm.queue.models import WorkItem
 
 RUNS = 25
+# Requests per page before timing starts: a server that has answered the page
+# before (templates compiled, per-process caches filled), as a running one has.
+WARM_UP = 3
 BIG_TABLES = ("patients_patient", "queue_workitem", "patients_contactattempt",
               "audit_auditevent", "notify_outboundmessage", "queue_workitemevent")
 
@@ -172,7 +175,7 @@ class Command(BaseCommand):
 
     def _measure(self, client, url, form, headers, status, runs):
         server, sql = [], []
-        for _ in range(runs):
+        for run in range(-WARM_UP, runs):
             if callable(url):
                 url_now, headers_now = url()
             else:
@@ -181,8 +184,10 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 response = (client.post(url_now, form, **headers_now) if form
                             else client.get(url_now, **headers_now))
-                server.append((time.perf_counter() - started) * 1000)
-            sql.append(timer.seconds * 1000)
+                elapsed = (time.perf_counter() - started) * 1000
+            if run >= 0:  # the first WARM_UP requests are not counted
+                server.append(elapsed)
+                sql.append(timer.seconds * 1000)
             if response.status_code != status:
                 raise CommandError(f"{url_now}: HTTP {response.status_code}, not {status}")
         server.sort()
