@@ -70,22 +70,36 @@ class QueueFilterForm(forms.Form):
     """
 
     team = MenuField(choices=[("", "Every team"), *Team.choices], required=False,
-                             widget=QuickSelect)
+                     widget=QuickSelect, error_messages={
+                         "invalid_choice": "There is no team “%(value).40s”; showing every team."})
     owner = MenuField(choices=OWNER_CHOICES, required=False, label="Owner",
-                              widget=QuickSelect)
+                      widget=QuickSelect, error_messages={
+                          "invalid_choice": "No one on this practice's staff has the id "
+                                            "“%(value).40s”; showing everyone's items."})
     kind = MenuField(choices=[("", "Every kind"), *Kind.choices], required=False,
-                             widget=QuickSelect)
+                     widget=QuickSelect, error_messages={
+                         "invalid_choice": "There is no kind of item “%(value).40s”; "
+                                           "showing every kind."})
     urgency = MenuField(choices=[("", "Any urgency"),
-                                         *((name, Urgency(value).label)
-                                           for name, value in URGENCY_BY_NAME.items())],
-                                required=False, widget=QuickSelect)
+                                 *((name, Urgency(value).label)
+                                   for name, value in URGENCY_BY_NAME.items())],
+                        required=False, widget=QuickSelect, error_messages={
+                            "invalid_choice": "There is no urgency “%(value).40s”; showing "
+                                              "every urgency."})
     overdue = MenuField(choices=OVERDUE_CHOICES, required=False, label="Due",
-                                widget=QuickSelect)
+                        widget=QuickSelect, error_messages={
+                            "invalid_choice": "“%(value).40s” is not one of the choices for Due; "
+                                              "showing items due at any time."})
     patient = forms.UUIDField(required=False, widget=forms.HiddenInput,
                               error_messages={"invalid": "That patient link is not valid."})
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000,
                               widget=forms.HiddenInput,
-                              error_messages={"invalid": "Page numbers are whole numbers."})
+                              error_messages={"invalid": "Page numbers are whole numbers; "
+                                                         "showing the first page.",
+                                              "min_value": "Pages start at 1; showing the "
+                                                           "first page.",
+                                              "max_value": "There are at most 10,000 pages; "
+                                                           "showing the first page."})
 
     def __init__(self, data, *, practice, colleagues):
         super().__init__(data)

@@ -110,17 +110,18 @@ def test_owner_filter_offers_only_this_practices_staff(as_user, practice, staff,
 
 
 @pytest.mark.parametrize("params,message", [
-    ({"team": "nope"}, "Select a valid choice"),
-    ({"owner": "outsider"}, "Select a valid choice"),
-    ({"owner": "99999999999999999999"}, "Select a valid choice"),
-    ({"kind": "<script>"}, "Select a valid choice"),
-    ({"urgency": "0"}, "Select a valid choice"),
-    ({"overdue": "maybe"}, "Select a valid choice"),
+    ({"team": "nope"}, "There is no team “nope”; showing every team."),
+    ({"owner": "outsider"}, "No one on this practice&#x27;s staff has the id"),
+    ({"owner": "99999999999999999999"}, "has the id “99999999999999999999”; showing everyone"),
+    ({"kind": "<script>"}, "There is no kind of item “&lt;script&gt;”; showing every kind."),
+    ({"urgency": "0"}, "There is no urgency “0”; showing every urgency."),
+    ({"overdue": "maybe"}, "“maybe” is not one of the choices for Due"),
+    ({"team": "x" * 5000}, "There is no team “" + "x" * 40 + "”"),
     ({"patient": "not-a-uuid"}, "That patient link is not valid."),
     ({"patient": "foreign"}, "No such patient in this practice."),
-    ({"page": "abc"}, "Page numbers are whole numbers."),
-    ({"page": "0"}, "greater than or equal to 1"),
-    ({"page": "99999999999"}, "less than or equal to 10000"),
+    ({"page": "abc"}, "Page numbers are whole numbers; showing the first page."),
+    ({"page": "0"}, "Pages start at 1; showing the first page."),
+    ({"page": "99999999999"}, "There are at most 10,000 pages"),
 ])
 def test_bad_filter_values_are_explained_and_never_applied(as_user, practice, staff, outsider,
                                                            foreign_patient, params, message):
