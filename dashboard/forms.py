@@ -102,6 +102,7 @@ class QueueFilterForm(forms.Form):
                                                            "showing the first page."})
 
     def __init__(self, data, *, practice, colleagues):
+        """`data`: the query's filters, or None when there are none (unbound)."""
         super().__init__(data)
         self.practice = practice
         # Already in the normalised form Django's choices setter would make:
@@ -139,6 +140,8 @@ class QueueFilterForm(forms.Form):
 
     def valid_filters(self) -> dict:
         """The filters that passed their checks (the others are left out)."""
+        if not self.is_bound:  # no filters given
+            return {}
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items()
                 if name not in self.errors and value not in ("", None)}

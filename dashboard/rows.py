@@ -26,7 +26,7 @@ from vpm.queue.models import Kind, Status, Urgency
 KIND_LABELS = dict(Kind.choices)
 TEAM_LABELS = dict(Team.choices)
 URGENCY_LABELS = dict(Urgency.choices)
-CHUNKS = (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
+ONE_MINUTE, TWENTY_SEVEN_DAYS = timedelta(minutes=1), timedelta(days=27)
 
 
 _NEEDS_ESCAPE = re.compile("[&<>\"']").search
@@ -121,20 +121,22 @@ class RowRenderer:
         same arithmetic (a test compares the two minute by minute); anything
         longer goes to Django's own function."""
         delta = moment - self.now if until else self.now - moment
-        if not timedelta(minutes=1) <= delta < timedelta(days=27):
+        if not ONE_MINUTE <= delta < TWENTY_SEVEN_DAYS:
             return timesince(moment, self.now, reversed=until, time_strings=self.time_strings)
-        remaining = delta.total_seconds()
+        # Whole minutes, then weeks, days, hours and minutes of them (integer arithmetic:
+        # the same units as dividing the seconds, since every unit is whole minutes).
+        weeks, minutes = divmod(int(delta.total_seconds()) // 60, 7 * 24 * 60)
+        days, minutes = divmod(minutes, 24 * 60)
+        hours, minutes = divmod(minutes, 60)
         parts = []
-        for unit, chunk in CHUNKS:
-            count = int(remaining // chunk)
-            remaining -= chunk * count
+        for unit, count in (("week", weeks), ("day", days), ("hour", hours), ("minute", minutes)):
             if count:
                 parts.append(self.time_strings[unit] % {"num": count})
             elif parts:
                 break  # Django stops at the first zero after the first non-zero unit
             if len(parts) == 2:
                 break
-        return self.comma.join(part.replace(" ", "\xa0") for part in parts)
+        return self.comma.join([part.replace(" ", "\xa0") for part in parts])
 
     def when(self, moment) -> str:
         """`date:"M j, H:i"` in the practice's time zone."""

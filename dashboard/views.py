@@ -49,8 +49,9 @@ def _urls_for(slug, script_prefix):
 
 
 def _filters_from(request, query, colleagues):
-    form = QueueFilterForm(query if query is not None else request.GET,
-                           practice=request.practice, colleagues=colleagues)
+    data = query if query is not None else request.GET
+    # No filters at all (the usual queue): an unbound form, nothing to check.
+    form = QueueFilterForm(data or None, practice=request.practice, colleagues=colleagues)
     return form, form.valid_filters()
 
 

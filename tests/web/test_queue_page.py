@@ -629,3 +629,7 @@ def test_the_filter_menus_are_the_ones_the_template_wrote(practice, staff, query
     assert form.menus_html(with_due=with_due) == template.render(Context({"f": form}))
     if query.get("team") == "nope":
         assert 'aria-describedby="id_team_error"' in form.menus_html()
+    if not query:  # the page without filters uses an unbound form: the same menus
+        unbound = QueueFilterForm(None, practice=practice, colleagues=[(staff.pk, "Sam <S>")])
+        assert unbound.valid_filters() == {}
+        assert unbound.menus_html(with_due=with_due) == form.menus_html(with_due=with_due)
