@@ -1,4 +1,5 @@
 import copy
+import functools
 
 from django import forms
 from django.forms.utils import flatatt
@@ -34,17 +35,26 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
-        wanted = set(self.format_value(value))
-        options, chosen = [], False
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            selected = not chosen and option_value in wanted
-            chosen = chosen or selected
-            options.append(f'  <option value="{escape(option_value)}"'
-                           f'{" selected" if selected else ""}>{escape(label)}</option>\n\n')
-        # Safe: the name, every attribute (flatatt), value and label are escaped.
+        options = _options_html(tuple(self.choices), tuple(self.format_value(value)))
+        # Safe: the name and every attribute (flatatt) are escaped; options are (below).
         return mark_safe(f'<select name="{escape(name)}"{flatatt(attrs)}>\n'  # noqa: S308
-                         f'{"".join(options)}</select>')
+                         f"{options}</select>")
+
+
+@functools.lru_cache(maxsize=2048)
+def _options_html(choices, wanted) -> str:
+    """A menu's <option>s for these choices with `wanted` selected: the same few menus
+    (a practice's colleagues, the fixed lists) are written again on every page and
+    changed poll, so each is written once per process. Choices are (value, label)
+    pairs of plain strings and numbers (the labels are not translated)."""
+    options, chosen = [], False
+    for option_value, label in choices:
+        option_value = "" if option_value is None else str(option_value)
+        selected = not chosen and option_value in wanted
+        chosen = chosen or selected
+        options.append(f'  <option value="{escape(option_value)}"'
+                       f'{" selected" if selected else ""}>{escape(label)}</option>\n\n')
+    return "".join(options)
 
 
 class MenuField(forms.ChoiceField):

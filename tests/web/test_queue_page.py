@@ -584,6 +584,10 @@ def test_each_filter_form_has_its_own_owner_menu(practice, staff, colleague):
     assert (str(staff.pk), "Sam") not in second.fields["owner"].choices
     assert ">Sam</option>" in str(first["owner"]) and ">Sam</option>" not in str(second["owner"])
     assert ">Kim</option>" in str(second["owner"])
+    # The written <option>s are kept per process by their choices (_options_html):
+    # that is only right while no label is a lazy translation.
+    for name in QueueFilterForm.MENUS:
+        assert all(type(label) is str for _, label in first.fields[name].choices), name
     assert list(QueueFilterForm.base_fields["owner"].choices) == OWNER_CHOICES
     assert QueueFilterForm({"owner": str(colleague.pk)}, practice=practice,
                            colleagues=[(staff.pk, "Sam")]).valid_filters() == {}
