@@ -98,6 +98,28 @@ def _words(language) -> _Words:
                    for value, label in URGENCY_LABELS.items()})
 
 
+@functools.lru_cache(maxsize=65536)
+def _duration_text(language, total_minutes) -> str:
+    """`timesince`'s text for a whole number of minutes under 27 days, in `language`:
+    weeks, days, hours and minutes, at most two, as Django writes them. The same
+    durations come back on every page and poll, so each is written once per process
+    (there are 38,880 possible under 27 days)."""
+    words = _words(language)
+    # Integer arithmetic: the same units as dividing the seconds, every unit being whole minutes.
+    weeks, minutes = divmod(total_minutes, 7 * 24 * 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    for unit, count in (("week", weeks), ("day", days), ("hour", hours), ("minute", minutes)):
+        if count:
+            parts.append(words.time_strings[unit] % {"num": count})
+        elif parts:
+            break  # Django stops at the first zero after the first non-zero unit
+        if len(parts) == 2:
+            break
+    return words.comma.join([part.replace(" ", "\xa0") for part in parts])
+
+
 class RowRenderer:
     """Renders rows for one page: the viewer, the view and the prefixes are fixed."""
 
@@ -109,7 +131,8 @@ class RowRenderer:
         self.staffed_teams = staffed_teams
         self.now = timezone.now()
         self.zone = timezone.get_current_timezone()
-        words = _words(get_language())
+        self.language = get_language()
+        words = _words(self.language)
         self.months, self.time_strings, self.comma = words.months, words.time_strings, words.comma
         self.kind_html, self.team_html, self.urgency_html = words.kinds, words.teams, words.urgencies
 
@@ -123,20 +146,7 @@ class RowRenderer:
         delta = moment - self.now if until else self.now - moment
         if not ONE_MINUTE <= delta < TWENTY_SEVEN_DAYS:
             return timesince(moment, self.now, reversed=until, time_strings=self.time_strings)
-        # Whole minutes, then weeks, days, hours and minutes of them (integer arithmetic:
-        # the same units as dividing the seconds, since every unit is whole minutes).
-        weeks, minutes = divmod(int(delta.total_seconds()) // 60, 7 * 24 * 60)
-        days, minutes = divmod(minutes, 24 * 60)
-        hours, minutes = divmod(minutes, 60)
-        parts = []
-        for unit, count in (("week", weeks), ("day", days), ("hour", hours), ("minute", minutes)):
-            if count:
-                parts.append(self.time_strings[unit] % {"num": count})
-            elif parts:
-                break  # Django stops at the first zero after the first non-zero unit
-            if len(parts) == 2:
-                break
-        return self.comma.join([part.replace(" ", "\xa0") for part in parts])
+        return _duration_text(self.language, int(delta.total_seconds()) // 60)
 
     def when(self, moment) -> str:
         """`date:"M j, H:i"` in the practice's time zone."""

@@ -11,6 +11,7 @@ like a missing one.
 """
 
 import copy
+import functools
 import json
 from contextlib import contextmanager
 
@@ -178,6 +179,22 @@ class QueryInput(StrictInput):
         return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
 
+@functools.cache
+def _fixed_defaults(serializer_class) -> bool:
+    """Whether every default of these query parameters is a constant (not a callable)."""
+    return not any(callable(field.default) for field in serializer_class().fields.values())
+
+
+@functools.cache
+def _no_parameters(serializer_class) -> dict:
+    """What a query check gives for no parameters at all: its defaults, the same for
+    every request (field checks that read the request only run on a value given).
+    A required parameter raises ValidationError, which is not kept."""
+    serializer = serializer_class(data={})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 class StrictCharField(serializers.CharField):
     """Text, and only text: DRF would turn a number sent for a note into "42"."""
 
@@ -235,6 +252,9 @@ class BaseAPIView(GenericAPIView):
         return self._validated(serializer_class, self.request.data, context)
 
     def _validated(self, serializer_class, data, context) -> dict:
+        if not data and issubclass(serializer_class, QueryInput) \
+                and _fixed_defaults(serializer_class):
+            return dict(_no_parameters(serializer_class))  # a list asked for with no filters
         serializer = serializer_class(data=data, context={"request": self.request, **context})
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data

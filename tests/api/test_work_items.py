@@ -247,3 +247,24 @@ def test_each_query_check_has_its_own_fields(rf, staff):
     assert good.fields["team"].parent is good and bad.fields["team"].parent is bad
     declared = WorkItemListQuery._declared_fields["team"]
     assert getattr(declared, "parent", None) is None and declared.field_name is None
+
+
+def test_a_list_asked_for_without_parameters_gets_the_same_checks_answer(api_as, practice,
+                                                                          staff):
+    """With no query parameters the check's answer (its defaults) is kept per class
+    (vpm/api.py _no_parameters); a required parameter is still refused every time."""
+    from rest_framework.exceptions import ValidationError
+
+    from scheduling.api import SlotQuery
+    from vpm.api import _no_parameters
+    from vpm.patients.api import PatientListQuery
+    from vpm.queue.api import WorkItemListQuery
+
+    assert _no_parameters(WorkItemListQuery) == {}
+    assert _no_parameters(PatientListQuery) == {"q": ""}
+    for _ in range(2):
+        with pytest.raises(ValidationError):
+            _no_parameters(SlotQuery)
+    assert api_as(staff).get(url(practice, "work-items/")).status_code == 200
+    refused = api_as(staff).get(url(practice, "slots/"))
+    assert refused.status_code == 400 and "visit_type" in refused.json()

@@ -637,3 +637,18 @@ def test_the_filter_menus_are_the_ones_the_template_wrote(practice, staff, query
         unbound = QueueFilterForm(None, practice=practice, colleagues=[(staff.pk, "Sam <S>")])
         assert unbound.valid_filters() == {}
         assert unbound.menus_html(with_due=with_due) == form.menus_html(with_due=with_due)
+
+
+@pytest.mark.parametrize("attrs", [
+    {}, {"id": "id_team"}, {"id": "id_owner", "aria-describedby": "id_owner_error",
+                            "aria-invalid": "true", "required": True, "disabled": False},
+    {"data-x": 'a "quoted" <value> & more', "hidden": True, "title": None},
+])
+def test_menu_attributes_are_written_as_django_writes_them(attrs):
+    from django.forms.utils import flatatt
+    from django.utils.safestring import mark_safe
+
+    from dashboard.forms import _attributes
+
+    assert _attributes(attrs) == flatatt(attrs)
+    assert _attributes({"data-safe": mark_safe("<b>")}) == flatatt({"data-safe": mark_safe("<b>")})
