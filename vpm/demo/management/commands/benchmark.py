@@ -3,7 +3,7 @@
     .venv/bin/python manage.py benchmark [--practices 300 --patients 1000 --work-items 5000]
 
 Seeds bench practices once (set-based SQL, then VACUUM ANALYZE), then for each
-page (after three warm-up requests) reports the number of queries, the median and 95th percentile of the
+page (after ten warm-up requests) reports the number of queries, the median and 95th percentile of the
 whole request's server time (in-process, through every middleware), the
 median of the summed SQL time of its own queries (timed one by one with
 perf_counter around the driver call, not Django's rounded milliseconds), their
@@ -42,7 +42,7 @@ from vpm.queue.models import WorkItem
 RUNS = 25
 # Requests per page before timing starts: a server that has answered the page
 # before (templates compiled, per-process caches filled), as a running one has.
-WARM_UP = 3
+WARM_UP = 10
 BIG_TABLES = ("patients_patient", "queue_workitem", "patients_contactattempt",
               "audit_auditevent", "notify_outboundmessage", "queue_workitemevent")
 
