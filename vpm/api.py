@@ -27,6 +27,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, parsers, renderers, serializers
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.fields import empty
 from rest_framework.generics import GenericAPIView
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.permissions import IsAuthenticated
@@ -180,17 +181,15 @@ class QueryInput(StrictInput):
 
 
 @functools.cache
-def _fixed_defaults(serializer_class) -> bool:
-    """Whether every default of these query parameters is a constant (not a callable)."""
-    return not any(callable(field.default) for field in serializer_class().fields.values())
-
-
-@functools.cache
-def _no_parameters(serializer_class) -> dict:
+def _no_parameters(serializer_class) -> dict | None:
     """What a query check gives for no parameters at all: its defaults, the same for
-    every request (field checks that read the request only run on a value given).
+    every request (field checks that read the request only run on a value given),
+    or None when a default is computed (a callable), so must be checked each time.
     A required parameter raises ValidationError, which is not kept."""
     serializer = serializer_class(data={})
+    if any(field.default is not empty and callable(field.default)
+           for field in serializer.fields.values()):
+        return None
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
@@ -252,9 +251,10 @@ class BaseAPIView(GenericAPIView):
         return self._validated(serializer_class, self.request.data, context)
 
     def _validated(self, serializer_class, data, context) -> dict:
-        if not data and issubclass(serializer_class, QueryInput) \
-                and _fixed_defaults(serializer_class):
-            return dict(_no_parameters(serializer_class))  # a list asked for with no filters
+        if not data and issubclass(serializer_class, QueryInput):  # a list without filters
+            answer = _no_parameters(serializer_class)
+            if answer is not None:
+                return dict(answer)
         serializer = serializer_class(data=data, context={"request": self.request, **context})
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data

@@ -65,6 +65,22 @@ class FallbackRedisCache(RedisCache):
     def redis_is_down(self) -> bool:
         return time.monotonic() < _redis_down_until.get(self._key, 0.0)
 
+    def count_hit(self, key, other_key, *, timeout):
+        """`count_hit` on Redis: INCR, EXPIRE NX and GET in one pipelined round trip;
+        while Redis is away, on the process's own fallback cache."""
+        if not self.redis_is_down():
+            redis_key = self.make_and_validate_key(key)
+            pipe = self._cache.get_client(redis_key, write=True).pipeline(transaction=False)
+            pipe.incr(redis_key)
+            pipe.expire(redis_key, timeout, nx=True)
+            pipe.get(self.make_and_validate_key(other_key))
+            try:
+                count, _, other = pipe.execute()
+                return int(count), int(other or 0)
+            except UNREACHABLE as error:
+                self._mark_down(error)
+        return _local_count_hit(self._fallback, key, other_key, timeout)
+
     def _mark_down(self, error):
         with _lock:
             if not self.redis_is_down():
@@ -89,16 +105,6 @@ def _with_fallback(name):
     return method
 
 
-def _redis_count_hit(self, key, other_key, timeout):
-    client = self._cache.get_client(key, write=True)
-    pipe = client.pipeline(transaction=False)
-    pipe.incr(key)
-    pipe.expire(key, timeout, nx=True)
-    pipe.get(other_key)
-    count, _, other = pipe.execute()  # one round trip
-    return int(count), int(other or 0)
-
-
 def _local_count_hit(cache, key, other_key, timeout):
     cache.add(key, 0, timeout)
     try:
@@ -115,15 +121,8 @@ def count_hit(cache, key, other_key, *, timeout):
 
     On Redis, one round trip; on any other cache (development, tests, and
     while Redis is away) the cache's own add, incr and get."""
-    if isinstance(cache, FallbackRedisCache) and not cache.redis_is_down():
-        redis_key = cache.make_and_validate_key(key)
-        redis_other = cache.make_and_validate_key(other_key)
-        try:
-            return _redis_count_hit(cache, redis_key, redis_other, timeout)
-        except UNREACHABLE as error:
-            cache._mark_down(error)
     if isinstance(cache, FallbackRedisCache):
-        cache = cache._fallback
+        return cache.count_hit(key, other_key, timeout=timeout)
     return _local_count_hit(cache, key, other_key, timeout)
 
 

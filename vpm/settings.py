@@ -7,6 +7,7 @@ Two modes, chosen by VPM_ENV:
   missing one fails at start-up rather than falling back to a demo value.
 """
 
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -220,6 +221,12 @@ STORAGES = {
 }
 
 # --- REST API -------------------------------------------------------------
+# API calls a signed-in user may make (DRF's rate syntax); the HTTP benchmark raises
+# it for its own server. Checked here: a bad value would otherwise fail every API call.
+API_RATE_PER_USER = env.str("VPM_API_RATE_PER_USER", default="600/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", API_RATE_PER_USER):
+    raise environ.ImproperlyConfigured(
+        "VPM_API_RATE_PER_USER must be a number of calls per s, min, hour or day, e.g. 600/min")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -229,9 +236,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Per signed-in user; the HTTP benchmark raises it for its own server only.
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min",
-                               "user": env.str("VPM_API_RATE_PER_USER", default="600/min")},
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": API_RATE_PER_USER},
     "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,  # None: REMOTE_ADDR (DRF ignores the header)
     # Oversized bodies and too many fields answer JSON too (vpm.api).
     "EXCEPTION_HANDLER": "vpm.api.api_exception_handler",

@@ -250,7 +250,7 @@ def test_each_query_check_has_its_own_fields(rf, staff):
 
 
 def test_a_list_asked_for_without_parameters_gets_the_same_checks_answer(api_as, practice,
-                                                                          staff):
+                                                                          staff, monkeypatch):
     """With no query parameters the check's answer (its defaults) is kept per class
     (vpm/api.py _no_parameters); a required parameter is still refused every time."""
     from rest_framework.exceptions import ValidationError
@@ -262,6 +262,19 @@ def test_a_list_asked_for_without_parameters_gets_the_same_checks_answer(api_as,
 
     assert _no_parameters(WorkItemListQuery) == {}
     assert _no_parameters(PatientListQuery) == {"q": ""}
+    # The API's check takes the kept answer: no serializer is built for an empty query.
+    built = []
+    original = WorkItemListQuery.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(WorkItemListQuery, "__init__", counting)
+    assert api_as(staff).get(url(practice, "work-items/")).status_code == 200
+    assert built == []
+    assert api_as(staff).get(url(practice, "work-items/?team=triage")).status_code == 200
+    assert built == [1]
     for _ in range(2):
         with pytest.raises(ValidationError):
             _no_parameters(SlotQuery)

@@ -55,3 +55,12 @@ def test_production_twilio_backend_needs_its_credentials():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "TWILIO_AUTH_TOKEN" in result.stderr
+
+
+def test_a_bad_api_rate_refuses_to_start_and_says_which_setting():
+    for bad in ("600", "lots/min", "0/min", "600/fortnight"):
+        result = _manage("check", env={**PRODUCTION_ENV, "VPM_API_RATE_PER_USER": bad})
+        assert result.returncode != 0, bad
+        assert "VPM_API_RATE_PER_USER must be a number of calls" in result.stderr, bad
+    good = _manage("check", env={**PRODUCTION_ENV, "VPM_API_RATE_PER_USER": "1200/hour"})
+    assert good.returncode == 0, good.stderr

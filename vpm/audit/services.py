@@ -15,7 +15,7 @@ def audit_record(*, request, practice, action, patient=None, obj=None, via="web"
 
     Written with a hand-made INSERT (`insert_one`): nearly every page writes
     one, and the ORM's `create` cost more than the statement itself; the row is
-    the same (tests/core/test_audit.py compares them)."""
+    the same (tests/core/test_audit_insert.py compares them)."""
     return insert_one(AuditEvent(
         practice=practice,
         actor=request.user if request.user.is_authenticated else None,

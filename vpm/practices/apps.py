@@ -5,7 +5,6 @@ class PracticesConfig(AppConfig):
     name = "vpm.practices"
     label = "practices"
 
-
     def ready(self):
         from django.db.backends.signals import connection_created
 
