@@ -133,7 +133,7 @@ class RowRenderer:
         self.zone = timezone.get_current_timezone()
         self.language = get_language()
         words = _words(self.language)
-        self.months, self.time_strings, self.comma = words.months, words.time_strings, words.comma
+        self.months, self.time_strings = words.months, words.time_strings
         self.kind_html, self.team_html, self.urgency_html = words.kinds, words.teams, words.urgencies
 
     def since(self, moment, *, until=False) -> str:
